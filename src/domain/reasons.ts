@@ -1,0 +1,22 @@
+/** Why a tap ended as it did. Stable codes: they go into the journal and to the backend. */
+export enum Reason {
+  Ok = 'OK',
+  AlreadyPaid = 'ALREADY_PAID',
+  DenyListed = 'DENY_LISTED',
+  Expired = 'EXPIRED',
+  NotYetValid = 'NOT_YET_VALID',
+  Blocked = 'BLOCKED',
+  InsufficientBalance = 'INSUFFICIENT_BALANCE',
+  UnknownCategory = 'UNKNOWN_CATEGORY',
+  CardInvalid = 'CARD_INVALID',
+  CardUnreadable = 'CARD_UNREADABLE',
+  /** The card left before the debit could be confirmed; the next presentation resolves it. */
+  CardRemoved = 'CARD_REMOVED',
+  /** The tap's time budget ran out. */
+  Timeout = 'TIMEOUT',
+  /** A debit's intent was found on the card's next presentation not to have reached the card. */
+  DebitNotApplied = 'DEBIT_NOT_APPLIED',
+  /** An open debit intent whose card never came back; the backend reconciles it. */
+  Unresolved = 'UNRESOLVED',
+  OutOfService = 'OUT_OF_SERVICE',
+}
