@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+/**
+ * The one source of the configuration's types and defaults. Every setting takes effect at start:
+ * changing one needs a restart (the daemon reads the file once).
+ */
+
+const id = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only');
+
+const rials = z.number().int().nonnegative();
+
+export const readerSchema = z
+  .object({
+    /** The door this reader serves; journaled with each tap. */
+    id,
+    /** Case-insensitive substring or /regex/ of the PC/SC reader name (real hardware only). */
+    name: z.string().min(1).default('Virtual PCD'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    device: z
+      .object({
+        id: id.default('QOM-DEV-0001'),
+        vehicle: id.default('BUS-0001'),
+        /** The route the bus runs today; `validator assign` changes it. */
+        route: id.nullable().default('12'),
+        /** Fixed stop, until GPS supplies the current one. */
+        stop: id.nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
+    network: z
+      .object({
+        /** For expiry dates and the local offset journaled with each tap. */
+        timeZone: z.string().default('Asia/Tehran'),
+      })
+      .strict()
+      .prefault({}),
+    tap: z
+      .object({
+        /** From card detection to feedback. */
+        budgetMs: z.number().int().min(50).max(5000).default(300),
+        /** One APDU exchange at most this long. */
+        exchangeTimeoutMs: z.number().int().min(10).max(2000).default(150),
+        /** A card presented again this soon after a debit was interrupted completes that debit, not a new one. */
+        resumeWindowSeconds: z.number().int().min(0).max(3600).default(120),
+        /** An open debit whose card has not come back after this long is journaled as unresolved for the backend. */
+        unresolvedAfterHours: z.number().min(0.01).max(24 * 30).default(24),
+      })
+      .strict()
+      .prefault({}),
+    fares: z
+      .object({
+        version: z.string().min(1).default('flat-1404.1'),
+        /** Full fare of one boarding in rials (the 1404 Qom Card fare). */
+        baseFare: rials.default(37_000),
+        /** Discount in whole percent per rider category; a category not listed is not accepted. */
+        categories: z
+          .record(id, z.object({ discountPercent: z.number().int().min(0).max(100) }).strict())
+          .default({
+            adult: { discountPercent: 0 },
+            student: { discountPercent: 50 },
+            senior: { discountPercent: 50 },
+            veteran: { discountPercent: 100 },
+          }),
+        /** The same card on the same vehicle within this window is "already paid". */
+        repeatWindowSeconds: z.number().int().min(0).max(600).default(10),
+        /** How far below zero a balance may go, rials. */
+        negativeAllowance: rials.default(0),
+      })
+      .strict()
+      .prefault({}),
+    journal: z
+      .object({
+        /** Synced taps are kept at least this long. */
+        retentionDays: z.number().int().min(1).max(3650).default(90),
+        /** Below this much free disk the validator stops debiting ("out of service"). */
+        minFreeMiB: z.number().int().min(1).default(16),
+        /** Synced taps past retention are pruned only when free disk falls below this. */
+        pruneWhenFreeBelowMiB: z.number().int().min(1).default(512),
+      })
+      .strict()
+      .prefault({}),
+    readers: z
+      .array(readerSchema)
+      .min(1)
+      .default([
+        { id: 'front', name: 'Virtual PCD 00 00' },
+        { id: 'rear', name: 'Virtual PCD 00 01' },
+      ])
+      .refine((list) => new Set(list.map((r) => r.id)).size === list.length, 'reader ids must be unique'),
+    display: z
+      .object({
+        /** Amounts on the passenger display; money itself stays integer rials. */
+        moneyUnit: z.enum(['rial', 'toman']).default('toman'),
+        /** Seconds a tap's message stays before the welcome screen returns. */
+        holdSeconds: z.number().min(0.5).max(30).default(3),
+      })
+      .strict()
+      .prefault({}),
+    simulation: z
+      .object({
+        /** Simulated card round trip per APDU exchange, like a real reader's. */
+        exchangeLatencyMs: z.number().int().min(0).max(100).default(3),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type ReaderConfig = z.infer<typeof readerSchema>;
