@@ -34,7 +34,8 @@ export function screenFor(notice: Notice, options: MessageOptions): FeedbackScre
     case 'welcome':
       return { line1: 'به اتوبوسرانی قم خوش آمدید', line2: 'کارت را نزدیک کنید', english: 'Ready: tap card', led: 'off', beep: 'none' };
     case 'accepted': {
-      const low = notice.balance < options.lowBalance;
+      // A free ride (100% category) needs no warning: the balance does not matter to that rider.
+      const low = notice.fare > 0 && notice.balance < options.lowBalance;
       return {
         line1: notice.transfer ? 'سفر بخیر · انتقال' : 'سفر بخیر',
         line2: `کسر ${fa(notice.fare)} · مانده ${fa(notice.balance)}${low ? ' · موجودی کم است' : ''}`,

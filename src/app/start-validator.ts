@@ -1,0 +1,137 @@
+import { FlatFarePolicy } from '../domain/flat-fare-policy.ts';
+import { randomIds } from '../domain/ids.ts';
+import { systemClock } from '../domain/time.ts';
+import type { Config } from '../config/schema.ts';
+import { loadDenyListFile } from '../deny-list/file-deny-list.ts';
+import { openJournal } from '../journal/open-journal.ts';
+import type { Logger } from '../log/logger.ts';
+import { TerminalPanel } from './panel/terminal-panel.ts';
+import { panelState } from './panel/panel-state.ts';
+import type { Paths } from './paths.ts';
+import { createSimulation } from './simulation/create-simulation.ts';
+import { ValidatorApp } from './validator-app.ts';
+
+export interface StartOptions {
+  readonly config: Config;
+  readonly paths: Paths;
+  readonly log: Logger;
+  /** Draw the live panel on this terminal and take single keys. */
+  readonly panel: boolean;
+  readonly softwareVersion: string;
+  readonly onFatal: (e: unknown) => void;
+}
+
+export interface RunningValidator {
+  readonly app: ValidatorApp;
+  stop(): Promise<void>;
+  /** The panel's quit key. */
+  onQuitRequested(listener: () => void): void;
+}
+
+const MIB = 1024 * 1024;
+
+/** The composition root: the one place that builds adapters and hands them to the application. */
+export async function startValidator(options: StartOptions): Promise<RunningValidator> {
+  const { config, paths, log } = options;
+  const clock = systemClock;
+  const simulation = createSimulation({ config, paths, clock, log: log.child('sim') });
+  const journal = openJournal({
+    path: paths.journal,
+    clock,
+    log: log.child('journal'),
+    minFreeBytes: config.journal.minFreeMiB * MIB,
+    retentionMs: config.journal.retentionDays * 86_400_000,
+    pruneWhenFreeBelowBytes: config.journal.pruneWhenFreeBelowMiB * MIB,
+  });
+  let app: ValidatorApp;
+  try {
+    const denyList = loadDenyListFile(paths.denyList);
+    const fares = new FlatFarePolicy({
+      version: config.fares.version,
+      baseFare: config.fares.baseFare,
+      categories: config.fares.categories,
+      repeatWindowMs: config.fares.repeatWindowSeconds * 1000,
+      negativeAllowance: config.fares.negativeAllowance,
+    });
+    app = await ValidatorApp.start({
+      config,
+      paths,
+      journal,
+      denyList,
+      fares,
+      hardware: simulation.hardware,
+      simulator: simulation.simulator,
+      clock,
+      ids: randomIds,
+      log,
+      softwareVersion: options.softwareVersion,
+      onFatal: options.onFatal,
+    });
+  } catch (e) {
+    journal.close();
+    await simulation.hardware.close();
+    throw e;
+  }
+
+  const quitListeners: (() => void)[] = [];
+  const stopPanel = options.panel ? attachPanel(app, simulation, options, () => quitListeners.forEach((l) => l())) : null;
+  if (!options.panel) announce(app, paths, log);
+
+  return {
+    app,
+    onQuitRequested: (listener) => quitListeners.push(listener),
+    stop: async () => {
+      stopPanel?.();
+      await app.stop();
+    },
+  };
+}
+
+/** Without a terminal: say where the data lives and how to tap, in the log. */
+function announce(app: ValidatorApp, paths: Paths, log: Logger): void {
+  const profiles = app.simulator?.profiles.map((p) => p.name).join(', ') ?? '';
+  log.info(`data in ${paths.stateDir}; present a simulated card from another shell: npx validator tap <profile> (${profiles})`);
+}
+
+function attachPanel(
+  app: ValidatorApp,
+  simulation: ReturnType<typeof createSimulation>,
+  options: StartOptions,
+  quit: () => void,
+): () => void {
+  const simulator = app.simulator;
+  let note = `data in ${options.paths.stateDir} · logs in ${options.paths.panelLog}`;
+  const redraw = (): void => panel.update(panelState(app, simulation, options.paths, note));
+  const panel = new TerminalPanel(process.stdout, process.stdin, (key) => {
+    if (key === 'q') return quit();
+    const handled = simulation.onKey(key);
+    if (handled) {
+      note = handled;
+      redraw();
+      return;
+    }
+    const profile = simulator?.profiles.find((p) => p.key === key);
+    if (!profile || !simulator) return;
+    note = `presenting a ${profile.name} card…`;
+    redraw();
+    simulator.tap(profile.name, simulation.activeDoor()).then(
+      (outcomes) => {
+        note = `${profile.name}: ${outcomes.map((o) => o.screen.english).join(' → ')}`;
+        redraw();
+      },
+      (e: unknown) => {
+        note = `${profile.name}: ${e instanceof Error ? e.message : String(e)}`;
+        redraw();
+      },
+    );
+  });
+  panel.start();
+  const ticker = setInterval(redraw, 500);
+  const subscription = app.pipeline.outcomes$.subscribe(redraw);
+  redraw();
+  return () => {
+    clearInterval(ticker);
+    subscription.unsubscribe();
+    panel.stop();
+  };
+}

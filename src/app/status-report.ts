@@ -1,0 +1,21 @@
+import type { JournalStats } from '../journal/types.ts';
+import type { ReaderState } from '../ports/card-reader.ts';
+
+/** What `validator status` shows; the daemon builds it, the CLI prints it. */
+export interface StatusReport {
+  readonly device: { readonly id: string; readonly vehicle: string; readonly route: string | null; readonly stop: string | null };
+  readonly mode: 'simulation' | 'hardware';
+  readonly softwareVersion: string;
+  readonly pid: number;
+  readonly startedAt: string;
+  readonly stateDir: string;
+  readonly configFile: string | null;
+  /** Empty when in service; otherwise why not, most important first. */
+  readonly problems: readonly string[];
+  readonly readers: readonly { readonly id: string; readonly state: ReaderState }[];
+  readonly journal: JournalStats;
+  readonly denyList: { readonly version: string; readonly entries: number };
+  readonly fares: { readonly version: string };
+  readonly lastTap: { readonly seq: number; readonly time: string; readonly result: string; readonly reason: string } | null;
+  readonly sync: string;
+}

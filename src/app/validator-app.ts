@@ -1,0 +1,227 @@
+import { mkdirSync } from 'node:fs';
+import { concatMap, from, type Subscription } from 'rxjs';
+import type { Config } from '../config/schema.ts';
+import { ControlServer } from '../control/control-server.ts';
+import type { ControlHandlers } from '../control/dispatch.ts';
+import type { MemoryDenyList } from '../deny-list/file-deny-list.ts';
+import { describeError, ErrorCode, ValidatorError } from '../domain/errors.ts';
+import type { FarePolicy } from '../domain/fare-policy.ts';
+import type { IdSource } from '../domain/ids.ts';
+import type { Clock } from '../domain/time.ts';
+import type { MessageOptions } from '../feedback/messages.ts';
+import type { SqliteTapJournal } from '../journal/sqlite-tap-journal.ts';
+import type { Logger } from '../log/logger.ts';
+import { TapPipeline } from '../pipeline/tap-pipeline.ts';
+import type { TapOutcome } from '../pipeline/tap-outcome.ts';
+import type { ReaderState } from '../ports/card-reader.ts';
+import { DisplayController } from './display-controller.ts';
+import type { CardSimulator, Hardware } from './hardware.ts';
+import type { Paths } from './paths.ts';
+import type { StatusReport } from './status-report.ts';
+
+export interface AppParts {
+  readonly config: Config;
+  readonly paths: Paths;
+  readonly journal: SqliteTapJournal;
+  readonly denyList: MemoryDenyList;
+  readonly fares: FarePolicy;
+  readonly hardware: Hardware;
+  /** Builds the card simulator once the pipeline exists; absent on real hardware. */
+  readonly simulator: ((app: TapPipeline) => CardSimulator) | null;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly log: Logger;
+  readonly softwareVersion: string;
+  /** Called with an error the application cannot handle: the process must exit non-zero. */
+  readonly onFatal: (e: unknown) => void;
+}
+
+const HOUR_MS = 3_600_000;
+const RECENT_TAPS = 10;
+
+/** The running validator: readers feeding the tap pipeline, the displays, the control socket. */
+export class ValidatorApp {
+  readonly pipeline: TapPipeline;
+  readonly simulator: CardSimulator | null;
+  readonly display: DisplayController;
+  /** The last few taps, newest first (panel, status). */
+  readonly recent: TapOutcome[] = [];
+  private readonly readerStates = new Map<string, ReaderState>();
+  private readonly subscriptions: Subscription[] = [];
+  private readonly control: ControlServer;
+  private readonly startedAt: Date;
+  private housekeeping: NodeJS.Timeout | null = null;
+
+  private constructor(private readonly parts: AppParts) {
+    const { config, journal, hardware, clock, ids, log } = parts;
+    this.startedAt = new Date(clock.now());
+    const messages: MessageOptions = { moneyUnit: config.display.moneyUnit, lowBalance: 2 * config.fares.baseFare };
+    this.pipeline = new TapPipeline({
+      journal,
+      sources: {
+        denyList: () => parts.denyList,
+        fares: () => parts.fares,
+        context: () => ({ device: config.device.id, vehicle: config.device.vehicle, route: config.device.route, stop: config.device.stop }),
+        position: () => null,
+      },
+      feedbackFor: (reader) => hardware.feedbackFor(reader),
+      clock,
+      ids,
+      log: log.child('tap'),
+      settings: {
+        budgetMs: config.tap.budgetMs,
+        resumeWindowMs: config.tap.resumeWindowSeconds * 1000,
+        timeZone: config.network.timeZone,
+        messages,
+      },
+    });
+    this.simulator = parts.simulator ? parts.simulator(this.pipeline) : null;
+    this.display = new DisplayController(
+      hardware.readers.map((r) => ({ id: r.id, feedback: hardware.feedbackFor(r.id) })),
+      (door) => this.problems(door),
+      messages,
+      clock,
+      config.display.holdSeconds * 1000,
+      log.child('display'),
+    );
+    this.control = new ControlServer({ path: parts.paths.controlSocket, handlers: this.handlers(), log: log.child('control') });
+  }
+
+  /** Starts everything; the validator takes taps when this resolves. */
+  static async start(parts: AppParts): Promise<ValidatorApp> {
+    mkdirSync(parts.paths.stateDir, { recursive: true, mode: 0o700 });
+    const app = new ValidatorApp(parts);
+    await app.control.listen();
+    app.begin();
+    return app;
+  }
+
+  private begin(): void {
+    const { hardware, journal, log, config, onFatal } = this.parts;
+    const open = journal.openDebits();
+    if (open.length > 0) log.warn(`${open.length} interrupted debit(s) open; each resolves at its card's next presentation`);
+    this.closeStaleIntents();
+    for (const reader of hardware.readers) {
+      this.subscriptions.push(
+        reader.state$.subscribe((state) => {
+          this.readerStates.set(reader.id, state);
+          log.info(`reader ${reader.id}: ${state.kind === 'ready' ? `ready (${state.name})` : `absent (${state.reason})`}`);
+          this.display.refresh();
+        }),
+        // One tap at a time per door; the doors run side by side.
+        reader.presentations$.pipe(concatMap((p) => from(this.pipeline.process(p)))).subscribe({ error: onFatal }),
+      );
+    }
+    this.subscriptions.push(
+      this.pipeline.outcomes$.subscribe((o) => {
+        this.display.noteOutcome(o);
+        this.recent.unshift(o);
+        this.recent.splice(RECENT_TAPS);
+        log.child('tap').info('tap', tapLogFields(o));
+      }),
+    );
+    this.display.start();
+    this.housekeeping = setInterval(() => {
+      try {
+        this.closeStaleIntents();
+        journal.prune(this.parts.clock.now());
+      } catch (e) {
+        log.error('housekeeping failed', { error: describeError(e) });
+      }
+    }, HOUR_MS);
+    this.housekeeping.unref();
+    log.info('validator ready', { device: config.device.id, readers: hardware.readers.map((r) => r.id) });
+  }
+
+  /** Why a door cannot take taps now, most important first; empty when in service. */
+  problems(door: string | null): string[] {
+    const problems: string[] = [];
+    try {
+      this.parts.journal.assertWritable();
+    } catch (e) {
+      problems.push(describeError(e));
+    }
+    for (const [id, state] of this.readerStates) {
+      if ((door === null || door === id) && state.kind === 'absent') problems.push(`reader ${id} absent: ${state.reason}`);
+    }
+    return problems;
+  }
+
+  status(): StatusReport {
+    const { config, paths, journal, denyList, fares, hardware } = this.parts;
+    const stats = journal.stats();
+    const last = stats.lastSeq > 0 ? journal.list(stats.lastSeq - 1, 1)[0] : undefined;
+    return {
+      device: { id: config.device.id, vehicle: config.device.vehicle, route: config.device.route, stop: config.device.stop },
+      mode: this.simulator ? 'simulation' : 'hardware',
+      softwareVersion: this.parts.softwareVersion,
+      pid: process.pid,
+      startedAt: this.startedAt.toISOString(),
+      stateDir: paths.stateDir,
+      configFile: paths.configFile,
+      problems: this.problems(null),
+      readers: hardware.readers.map((r) => ({ id: r.id, state: this.readerStates.get(r.id) ?? { kind: 'absent', reason: 'not yet seen' } })),
+      journal: stats,
+      denyList: { version: denyList.version, entries: denyList.size },
+      fares: { version: fares.version },
+      lastTap: last ? { seq: last.seq, time: new Date(last.time).toISOString(), result: last.result, reason: last.reason } : null,
+      sync: 'no backend configured (sync arrives with its own issue); taps stay in the journal',
+    };
+  }
+
+  /** SIGTERM: stop taking taps, finish the one in progress, close the database. */
+  async stop(): Promise<void> {
+    const { hardware, journal, log } = this.parts;
+    if (this.housekeeping) clearInterval(this.housekeeping);
+    for (const s of this.subscriptions) s.unsubscribe();
+    await this.pipeline.drain();
+    this.display.stop();
+    this.pipeline.close();
+    await this.control.close();
+    await hardware.close();
+    journal.close();
+    log.info('validator stopped');
+  }
+
+  private closeStaleIntents(): void {
+    this.pipeline.closeStaleIntents(this.parts.config.tap.unresolvedAfterHours * HOUR_MS);
+  }
+
+  private handlers(): ControlHandlers {
+    return {
+      status: () => Promise.resolve(this.status()),
+      taps: (params) => {
+        const { since, limit } = (params ?? {}) as { since?: unknown; limit?: unknown };
+        const from = typeof since === 'number' ? since : 0;
+        const count = typeof limit === 'number' ? Math.min(limit, 10_000) : 100;
+        return Promise.resolve({ records: this.parts.journal.list(from, count) });
+      },
+      tap: async (params) => {
+        const simulator = this.simulator;
+        if (!simulator) {
+          throw new ValidatorError(ErrorCode.InvalidState, 'this validator runs on real hardware: present a real card, or start one with --simulate');
+        }
+        const { profile, reader } = (params ?? {}) as { profile?: unknown; reader?: unknown };
+        if (typeof profile !== 'string') throw new ValidatorError(ErrorCode.BadRequest, 'tap needs a profile name');
+        if (profile === 'list') return { outcomes: [], profiles: simulator.profiles };
+        return { outcomes: await simulator.tap(profile, typeof reader === 'string' ? reader : null) };
+      },
+    };
+  }
+}
+
+/** One structured log line per tap. */
+function tapLogFields(o: TapOutcome): Record<string, unknown> {
+  const own = o.records.at(-1);
+  return {
+    reader: o.reader,
+    card: o.cardNumber ?? o.cardUid,
+    shown: o.notice.kind,
+    reason: own?.reason ?? ('reason' in o.notice ? o.notice.reason : null),
+    fare: own?.fare ?? 0,
+    balance: own?.balanceAfter ?? null,
+    seq: o.records.map((r) => r.seq),
+    ms: o.elapsedMs,
+    display: o.screen.english,
+  };
+}

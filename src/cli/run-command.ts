@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { daemonLogger } from '../app/logging.ts';
+import { resolvePaths } from '../app/paths.ts';
+import { startValidator } from '../app/start-validator.ts';
+import { loadConfigFile, parseConfig } from '../config/load-config.ts';
+import { describeError, ErrorCode, ValidatorError } from '../domain/errors.ts';
+
+export interface RunOptions {
+  readonly stateDir?: string;
+  readonly config?: string;
+  readonly simulate?: boolean;
+  readonly panel: boolean;
+}
+
+/** How long SIGTERM may take before the process gives up on a clean stop. */
+const STOP_DEADLINE_MS = 5_000;
+
+/** `validator run`: the daemon. Resolves with the exit code once stopped. */
+export async function runCommand(options: RunOptions): Promise<number> {
+  const paths = resolvePaths(options);
+  const config = paths.configFile ? loadConfigFile(paths.configFile) : parseConfig({}, 'the built-in defaults');
+  if (!options.simulate) {
+    throw new ValidatorError(
+      ErrorCode.InvalidState,
+      'this build has no real hardware adapters yet (the PC/SC reader and serial units come with their issues): run with --simulate',
+    );
+  }
+  const panel = options.panel && process.stdout.isTTY && process.stdin.isTTY;
+  const log = daemonLogger(config.log.level, panel ? paths.panelLog : null);
+
+  let exiting = false;
+  const die = (e: unknown): void => {
+    // Never swallowed: log it, then exit non-zero so systemd restarts us with a clean state.
+    if (exiting) return;
+    exiting = true;
+    log.error('fatal error, exiting', { error: describeError(e), stack: e instanceof Error ? e.stack : undefined });
+    process.exitCode = 1;
+    if (panel) process.stderr.write(`\x1b[?25h\x1b[?1049lvalidator: fatal: ${describeError(e)} (log: ${paths.panelLog})\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', die);
+  process.on('unhandledRejection', die);
+
+  const running = await startValidator({ config, paths, log, panel, softwareVersion: softwareVersion(), onFatal: die });
+
+  return new Promise<number>((resolveExit) => {
+    const stop = (signal: string): void => {
+      if (exiting) return;
+      exiting = true;
+      log.info(`${signal}: finishing the tap in progress and stopping`);
+      const force = setTimeout(() => {
+        log.error(`did not stop within ${STOP_DEADLINE_MS} ms; exiting anyway`);
+        process.exit(1);
+      }, STOP_DEADLINE_MS);
+      force.unref();
+      running.stop().then(
+        () => {
+          clearTimeout(force);
+          resolveExit(0);
+        },
+        (e: unknown) => {
+          log.error('error while stopping', { error: describeError(e) });
+          resolveExit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+    running.onQuitRequested(() => stop('quit key'));
+  });
+}
+
+function softwareVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
