@@ -43,15 +43,19 @@ by hand. Re-run it on the target hardware before relying on absolute numbers.
 
 - **tap**: \`decideTap\` (FlatFarePolicy, a deny list of 5000 card numbers in a
   \`Set\`, a funded card last used on another bus), building the \`TapFields\`
-  (UUID, UTC offset of Asia/Tehran), and \`journal.append\`: validation, the
-  chain head read, SHA-256 of the canonical encoding, the insert, and one
-  \`BEGIN IMMEDIATE … COMMIT\` fsynced with \`synchronous=FULL\` in WAL mode.
+  (UUID, UTC offset of Asia/Tehran), and \`journal.append\`: validation,
+  SHA-256 of the canonical encoding over the cached chain head, and one
+  INSERT committed on its own, fsynced with \`synchronous=FULL\` in WAL mode,
+  on a connection that holds the file exclusively (one writer: the daemon).
 - **decide + build the record**: the same first two steps alone, no I/O.
 - **append alone**: the journal's share: the same append with the record
   built beforehand (not timed).
 - **floor**: the least a durable tap can cost on this disk: a bare
   better-sqlite3 \`INSERT\` of a row with the same 26 columns into a WAL +
-  \`synchronous=FULL\` table with no other index, one insert per commit.
+  \`synchronous=FULL\` table with no other index, one insert per commit, on a
+  connection with the same exclusive locking mode as the journal's (without it
+  the floor pays for shared-memory locks the journal does not, and the ratio
+  looks about 0.08 better than it is).
 - **debit**: the accepted-debit path: decide, build, \`assertWritable()\`
   (a statfs), \`beginDebit\` and \`resolveDebit\`: two durable commits, against
   **two** bare inserts. The card write between the two commits is not part of
@@ -107,9 +111,9 @@ ${row('floor: 2 bare INSERTs (2 commits)', r.floorDebit, null)}
 ## Reading the numbers
 
 The floor is a commit and little else, so the ratios depend on the disk. The
-journal's extra cost is mostly fixed CPU work per commit: validation, the chain
-head lookup, the canonical encoding and SHA-256, BEGIN/COMMIT, and for a debit
-the intent's JSON and lookups. On a disk that commits in a fraction of a
+journal's extra cost is mostly fixed CPU work per commit, run cold right after
+an fsync: validation, the canonical encoding and SHA-256, and for a debit the
+intent's JSON, its lookups and the transaction around the outcome. On a disk that commits in a fraction of a
 millisecond that work is a large share; on storage whose fsync takes
 milliseconds the same microseconds make the ratio approach 1.
 

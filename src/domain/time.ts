@@ -34,19 +34,12 @@ export class Deadline {
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function localDate(epochMs: number, timeZone: string): string {
-  return localDateFormat(timeZone).format(epochMs);
+  return zoneFacts(epochMs, timeZone).date;
 }
 
 /** Minutes east of UTC of a time zone at an instant (Asia/Tehran: 210). */
 export function utcOffsetMinutes(epochMs: number, timeZone: string): number {
-  const part = offsetFormat(timeZone)
-    .formatToParts(epochMs)
-    .find((p) => p.type === 'timeZoneName')?.value;
-  const m = /^GMT(?:([+-])(\d{1,2})(?::(\d{2}))?)?$/.exec(part ?? '');
-  if (!m) throw new RangeError(`cannot read the UTC offset of time zone ${timeZone}: got "${part}"`);
-  if (m[1] === undefined) return 0;
-  const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0);
-  return m[1] === '-' ? -minutes : minutes;
+  return zoneFacts(epochMs, timeZone).offset;
 }
 
 /** "+03:30" for 210. */
@@ -56,23 +49,43 @@ export function formatOffset(minutes: number): string {
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+/**
+ * Every time zone's offset changes, and so its local midnight falls, on a quarter hour: within one
+ * 15-minute bucket of UTC the offset and the local date are fixed. Asking Intl once per bucket instead
+ * of once per tap takes microseconds off the tap path.
+ */
+const BUCKET_MS = 15 * 60_000;
 
-function localDateFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = dateFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dateFormats.set(timeZone, f);
-  }
-  return f;
+interface ZoneFacts {
+  readonly bucket: number;
+  readonly date: string;
+  readonly offset: number;
 }
 
-function offsetFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = offsetFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
-    offsetFormats.set(timeZone, f);
+const zones = new Map<string, { readonly dates: Intl.DateTimeFormat; readonly offsets: Intl.DateTimeFormat; facts: ZoneFacts | null }>();
+
+function zoneFacts(epochMs: number, timeZone: string): ZoneFacts {
+  let zone = zones.get(timeZone);
+  if (!zone) {
+    zone = {
+      dates: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }),
+      offsets: new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }),
+      facts: null,
+    };
+    zones.set(timeZone, zone);
   }
-  return f;
+  const bucket = Math.floor(epochMs / BUCKET_MS);
+  if (zone.facts?.bucket !== bucket) {
+    zone.facts = { bucket, date: zone.dates.format(epochMs), offset: readOffset(zone.offsets, epochMs, timeZone) };
+  }
+  return zone.facts;
+}
+
+function readOffset(format: Intl.DateTimeFormat, epochMs: number, timeZone: string): number {
+  const part = format.formatToParts(epochMs).find((p) => p.type === 'timeZoneName')?.value;
+  const m = /^GMT(?:([+-])(\d{1,2})(?::(\d{2}))?)?$/.exec(part ?? '');
+  if (!m) throw new RangeError(`cannot read the UTC offset of time zone ${timeZone}: got "${part}"`);
+  if (m[1] === undefined) return 0;
+  const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0);
+  return m[1] === '-' ? -minutes : minutes;
 }

@@ -39,6 +39,10 @@ function configure(db: Database.Database, path: string, busyTimeoutMs: number): 
     throw new ValidatorError(ErrorCode.JournalUnavailable, `journal ${path} refused synchronous=FULL (got ${String(synchronous)})`);
   }
   db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
+  // One writer, the daemon: holding the file exclusively keeps a second validator (or a stray tool) from
+  // interleaving records, lets append() commit a lone INSERT against its cached chain head, and skips
+  // the shared-memory locking of every transaction. Readers go through the daemon's control socket.
+  db.pragma('locking_mode = EXCLUSIVE');
   db.pragma('trusted_schema = OFF');
 }
 

@@ -44,7 +44,6 @@ export class SqliteTapJournal implements TapJournal {
   private failure: ValidatorError | null = null;
   private closed = false;
 
-  private readonly appendTx: Database.Transaction<(tap: TapFields) => TapRecord>;
   private readonly beginTx: Database.Transaction<(intent: DebitIntent) => void>;
   private readonly resolveTx: Database.Transaction<(intentId: string, outcome: TapFields) => TapRecord>;
   private readonly markSyncedTx: Database.Transaction<(throughSeq: number) => void>;
@@ -59,7 +58,6 @@ export class SqliteTapJournal implements TapJournal {
     this.meta = new Meta(db);
     this.taps = new TapStore(db, this.meta);
     this.intents = new IntentStore(db);
-    this.appendTx = db.transaction((tap: TapFields) => this.taps.insert(tap));
     this.beginTx = db.transaction((intent: DebitIntent) => beginDebitInTx(this.intents, intent));
     this.resolveTx = db.transaction((intentId: string, outcome: TapFields) =>
       resolveDebitInTx(this.taps, this.intents, intentId, outcome, deps.clock.now()),
@@ -73,7 +71,9 @@ export class SqliteTapJournal implements TapJournal {
     if (fields.intentId !== null) {
       throw new ValidatorError(ErrorCode.BadRequest, `tap ${fields.id} names debit intent ${fields.intentId}: journal it with resolveDebit, not append`);
     }
-    return this.write('append a tap', () => this.appendTx.immediate(fields));
+    // One INSERT is atomic on its own, and this process is the only writer (the connection holds the
+    // file exclusively), so the cached head cannot move under it: no BEGIN/COMMIT round on the hot path.
+    return this.write('append a tap', () => this.taps.insert(fields));
   }
 
   beginDebit(intent: DebitIntent): void {
@@ -211,6 +211,7 @@ export class SqliteTapJournal implements TapJournal {
       }
       return result;
     } catch (e) {
+      this.taps.forgetHead();
       const error = toJournalError(e, doing, this.deps.path);
       if (isStorageFailure(error)) {
         // Once per distinct failure: a full disk must not turn every refused tap into another error line.

@@ -16,6 +16,12 @@ export class TapStore {
   private readonly insertStmt: Database.Statement<unknown[]>;
   private readonly listStmt: Database.Statement<[number, number], TapRow>;
   private readonly countStmt: Database.Statement<[], { n: number }>;
+  /**
+   * The chain head as of the last committed insert: this process is the journal's only writer, so the
+   * head need not be read back from SQLite before every insert (a query per tap, on the hot path).
+   * forgetHead() drops it whenever a write fails, since its transaction may have rolled the insert back.
+   */
+  private cachedHead: ChainHead | null = null;
 
   constructor(
     db: Database.Database,
@@ -29,19 +35,26 @@ export class TapStore {
 
   /** The last record, or the anchor's predecessor when none is retained (after a prune or a continuation). */
   head(): ChainHead {
+    if (this.cachedHead !== null) return this.cachedHead;
     const last = this.lastStmt.get();
     if (last !== undefined) return last;
     const anchor = this.meta.anchor();
     return { seq: anchor.seq - 1, hash: anchor.prevHash };
   }
 
-  /** Chains and inserts one checked tap. Must run inside a write transaction, so that head() cannot move. */
+  /** Chains and inserts one checked tap: alone (one INSERT is atomic) or inside the caller's transaction. */
   insert(fields: TapFields): TapRecord {
     const head = this.head();
     const seq = head.seq + 1;
     const record: TapRecord = { ...fields, seq, prevHash: head.hash, hash: tapHash(seq, head.hash, fields) };
     this.insertStmt.run(recordValues(record));
+    this.cachedHead = { seq, hash: record.hash };
     return record;
+  }
+
+  /** After a failed write: the next head() reads the committed head from the database. */
+  forgetHead(): void {
+    this.cachedHead = null;
   }
 
   list(sinceSeq: number, limit: number): TapRecord[] {
