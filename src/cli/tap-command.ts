@@ -1,5 +1,6 @@
 import { callControl } from '../control/control-client.ts';
 import { resolvePaths } from '../app/paths.ts';
+import type { ProfileInfo } from '../app/hardware.ts';
 import type { TapOutcome } from '../pipeline/tap-outcome.ts';
 
 export interface TapCommandOptions {
@@ -23,9 +24,13 @@ export async function tapCommand(options: TapCommandOptions): Promise<number> {
     'tap',
     { profile: options.profile, reader: options.reader ?? null },
     { timeoutMs: 15_000 },
-  )) as { outcomes: TapOutcome[]; profiles?: string[] };
+  )) as { outcomes: TapOutcome[]; profiles?: ProfileInfo[] };
   if (options.json) process.stdout.write(JSON.stringify(result) + '\n');
   else for (const o of result.outcomes) process.stdout.write(describeOutcome(o) + '\n');
+  if (result.profiles) {
+    if (!options.json) for (const p of result.profiles) process.stdout.write(`${p.name.padEnd(12)} ${p.description}\n`);
+    return 0;
+  }
   const last = result.outcomes.at(-1);
   return last && isDecision(last) ? 0 : 3;
 }

@@ -12,7 +12,7 @@ import type { TapRecord } from '../../src/journal/types.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import type { TapOutcome } from '../../src/pipeline/tap-outcome.ts';
 import { clientFor, codec } from '../device/helpers.ts';
-import { Daemon } from './daemon.ts';
+import { Daemon } from '../support/daemon.ts';
 
 /** Kill rounds; CRASH_ROUNDS raises it for a longer soak. */
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 20);
