@@ -5,10 +5,10 @@ import { ErrorCode, type ValidatorError } from '../../src/domain/errors.ts';
 import { openConnection } from '../../src/journal/connection.ts';
 import { toJournalError } from '../../src/journal/journal-error.ts';
 import { SqliteTapJournal } from '../../src/journal/sqlite-tap-journal.ts';
-import { sampleIntent, sampleTap } from './helpers/sample-tap.ts';
+import { sampleTap } from './helpers/sample-tap.ts';
 import { expectValidatorError } from './helpers/expect-error.ts';
 import { useTempDir } from './helpers/temp-dir.ts';
-import { FakeDisk, journalOptions, openTestJournal, recordingLogger } from './helpers/test-journal.ts';
+import { FakeDisk, journalOptions, openTestJournal } from './helpers/test-journal.ts';
 
 describe('write failures', () => {
   const dir = useTempDir();
