@@ -117,6 +117,16 @@ describe('validator run refuses what it cannot run', () => {
     expect(run.stderr).toContain('unknown key "readres"');
   });
 
+  it('refuses device ids that would not fit on the card before taking any tap', async () => {
+    const stateDir = tempState();
+    const config = join(stateDir, '..', 'long.json');
+    writeFileSync(config, JSON.stringify({ device: { id: 'QOM-VALIDATOR-000000000017', vehicle: 'BUS-0001' } }));
+    const run = await cli(['run', '--simulate', '--config', config, '--state-dir', stateDir]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('do not fit in the card\'s last-trip record');
+    expect(run.stderr).toContain('the card holds 28 together');
+  });
+
   it('says to use --simulate while there are no hardware adapters', async () => {
     const run = await cli(['run', '--state-dir', tempState()]);
     expect(run.code).toBe(1);

@@ -5,6 +5,7 @@ import { SimulatedReader } from '../../../device/sim/simulated-reader.ts';
 import { SimulatedFeedbackUnit } from '../../../device/feedback/simulated-feedback-unit.ts';
 import { crc32Integrity } from '../../../device/qom-card/integrity.ts';
 import { FixedKeyStore } from '../../../device/qom-card/key-store.ts';
+import { tripTextProblem } from '../../../device/qom-card/trip-text.ts';
 import { QomCardCodec } from '../../../device/qom-card/qom-card-codec.ts';
 import type { Config } from '../../config/schema.ts';
 import { ErrorCode, ValidatorError } from '../../domain/errors.ts';
@@ -41,6 +42,7 @@ export interface Simulation {
 
 export function createSimulation(options: SimulationOptions): Simulation {
   const { config, paths, clock, log } = options;
+  checkIdsFitTheCard(config, paths);
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   seedDenyList(paths.denyList, DENY_LISTED_CARD_NUMBER);
   const keys = new FixedKeyStore();
@@ -131,4 +133,16 @@ export function createSimulation(options: SimulationOptions): Simulation {
     activeDoor: () => door().id,
     screenOf: (id) => unitOf(id).screen,
   };
+}
+
+/** Every debit writes the route, stop, vehicle and device onto the card: ids that do not fit are refused at start. */
+function checkIdsFitTheCard(config: Config, paths: Paths): void {
+  const { device } = config;
+  const problem = tripTextProblem({ route: device.route ?? '', stop: device.stop, vehicle: device.vehicle, device: device.id });
+  if (problem) {
+    throw new ValidatorError(
+      ErrorCode.ConfigInvalid,
+      `${paths.configFile ?? 'the configuration'}: the device's ids do not fit in the card's last-trip record: ${problem}. Shorten device.id, device.vehicle, device.route or device.stop`,
+    );
+  }
 }
