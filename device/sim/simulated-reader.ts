@@ -88,7 +88,7 @@ export class SimulatedReader implements CardReader {
       exchangeTimeoutMs,
       log: this.log,
     });
-    this.log.info('card presented', { reader: this.id, card: presentation.uid, presentation: presentation.id });
+    this.log.debug('card presented', { reader: this.id, card: presentation.uid, presentation: presentation.id });
     this.presentations.next(presentation);
     return presentation;
   }
