@@ -3,8 +3,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { ErrorCode, isValidatorError, ValidatorError } from '../domain/errors.ts';
-import type { Clock } from '../domain/time.ts';
-import type { Logger } from '../log/logger.ts';
 import { checkExisting, openConnection } from './connection.ts';
 import { salvageTail, type Salvage } from './damaged-journal.ts';
 import { fsyncDirectory, systemStatFs, type StatFs } from './disk.ts';
@@ -13,22 +11,12 @@ import { Meta, MetaKey } from './meta.ts';
 import { migrate } from './migrate.ts';
 import { moveAside } from './quarantine.ts';
 import { migrations } from './schema.ts';
-import { SqliteTapJournal } from './sqlite-tap-journal.ts';
+import { SqliteTapJournal, type JournalDeps } from './sqlite-tap-journal.ts';
 
-export interface JournalOptions {
-  /** The database file; its directory is created if missing. */
-  readonly path: string;
-  readonly clock: Clock;
-  readonly log: Logger;
-  /** assertWritable() refuses debits when the directory has less free space than this. */
-  readonly minFreeBytes: number;
-  /** prune() deletes synced records only once they are older than this. */
-  readonly retentionMs: number;
-  /** prune() does nothing while free space is at or above this. */
-  readonly pruneWhenFreeBelowBytes: number;
+/** The journal's dependencies; the directory of `path` is created if missing, and statfs defaults to the real one. */
+export interface JournalOptions extends Omit<JournalDeps, 'statfs'> {
   /** How long a write waits for another process's lock before failing; default 1000 ms. */
   readonly busyTimeoutMs?: number;
-  /** Free space of a directory; the real statfs(2) unless a test plays a full disk. */
   readonly statfs?: StatFs;
 }
 
@@ -60,15 +48,8 @@ export function openJournal(options: JournalOptions): SqliteTapJournal {
     db.close();
     throw toJournalError(e, `sync directory ${dir}`, path);
   }
-  return new SqliteTapJournal(db, {
-    path,
-    clock: options.clock,
-    log: options.log,
-    minFreeBytes: options.minFreeBytes,
-    retentionMs: options.retentionMs,
-    pruneWhenFreeBelowBytes: options.pruneWhenFreeBelowBytes,
-    statfs: options.statfs ?? systemStatFs,
-  });
+  const { busyTimeoutMs: _busy, statfs, ...deps } = options;
+  return new SqliteTapJournal(db, { ...deps, path, statfs: statfs ?? systemStatFs });
 }
 
 /** Opens, checks and migrates; any failure comes back as a ValidatorError (JournalCorrupt for damage). */

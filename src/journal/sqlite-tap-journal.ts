@@ -19,12 +19,17 @@ import { verifyJournal } from './verify.ts';
 
 /** What the journal needs besides its open connection. */
 export interface JournalDeps {
+  /** The database file. */
   readonly path: string;
   readonly clock: Clock;
   readonly log: Logger;
+  /** assertWritable() refuses debits when the directory has less free space than this. */
   readonly minFreeBytes: number;
+  /** prune() deletes synced records only once they are older than this. */
   readonly retentionMs: number;
+  /** prune() does nothing while free space is at or above this. */
   readonly pruneWhenFreeBelowBytes: number;
+  /** Free space of a directory; the real statfs(2) unless a test plays a full disk. */
   readonly statfs: StatFs;
 }
 
