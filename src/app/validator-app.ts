@@ -173,11 +173,12 @@ export class ValidatorApp {
   async stop(): Promise<void> {
     const { hardware, journal, log } = this.parts;
     if (this.housekeeping) clearInterval(this.housekeeping);
+    // First no new requests (a simulated tap now would find no one listening), then no new cards.
+    await this.control.close();
     for (const s of this.subscriptions) s.unsubscribe();
     await this.pipeline.drain();
     this.display.stop();
     this.pipeline.close();
-    await this.control.close();
     await hardware.close();
     journal.close();
     log.info('validator stopped');
