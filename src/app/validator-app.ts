@@ -91,8 +91,15 @@ export class ValidatorApp {
   static async start(parts: AppParts): Promise<ValidatorApp> {
     mkdirSync(parts.paths.stateDir, { recursive: true, mode: 0o700 });
     const app = new ValidatorApp(parts);
-    await app.control.listen();
+    // Readers feed the pipeline before the control socket is reachable: the socket answers while
+    // listen() is still finishing, and a simulated tap presented to an unsubscribed reader would be lost.
     app.begin();
+    try {
+      await app.control.listen();
+    } catch (e) {
+      await app.stopTaking();
+      throw e;
+    }
     return app;
   }
 
@@ -172,16 +179,21 @@ export class ValidatorApp {
   /** SIGTERM: stop taking taps, finish the one in progress, close the database. */
   async stop(): Promise<void> {
     const { hardware, journal, log } = this.parts;
-    if (this.housekeeping) clearInterval(this.housekeeping);
     // First no new requests (a simulated tap now would find no one listening), then no new cards.
     await this.control.close();
+    await this.stopTaking();
+    await hardware.close();
+    journal.close();
+    log.info('validator stopped');
+  }
+
+  /** Stops taking cards and finishes the tap in progress; leaves the control socket, hardware and journal open. */
+  private async stopTaking(): Promise<void> {
+    if (this.housekeeping) clearInterval(this.housekeeping);
     for (const s of this.subscriptions) s.unsubscribe();
     await this.pipeline.drain();
     this.display.stop();
     this.pipeline.close();
-    await hardware.close();
-    journal.close();
-    log.info('validator stopped');
   }
 
   private closeStaleIntents(): void {

@@ -88,6 +88,15 @@ describe('validator command line with a running daemon', () => {
     expect((await cli(['status', ...at])).stdout).toMatch(/^state\s+in service$/m);
   });
 
+  it('refuses a second daemon on the same state directory, and the first keeps its journal and taps', async () => {
+    const second = await cli(['run', '--simulate', '--no-panel', ...at]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('another process holds journal');
+    expect((await cli(['tap', 'senior', ...at])).code).toBe(0);
+    const report = JSON.parse((await cli(['status', '--json', ...at])).stdout) as StatusReport;
+    expect(report.journal.lastSeq).toBeGreaterThan(3);
+  });
+
   it('stops on SIGTERM within 5 s with exit 0; taps then reads the journal file itself', async () => {
     const started = Date.now();
     expect(await daemon.stop('SIGTERM')).toBe(0);

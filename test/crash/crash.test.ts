@@ -46,15 +46,17 @@ afterAll(async () => {
 });
 
 /** Taps at one door until the daemon stops answering; keeps every outcome that came back. */
-async function drive(door: 'front' | 'rear', random: () => number, into: TapOutcome[]): Promise<void> {
+async function drive(door: 'front' | 'rear', random: () => number, into: TapOutcome[], firstAnswer: () => void): Promise<string> {
   const profiles = DOORS[door];
   for (;;) {
     const profile = profiles[Math.floor(random() * profiles.length)] ?? 'adult';
     try {
-      const { outcomes } = (await callControl(daemon.socket, 'tap', { profile, reader: door }, { timeoutMs: 5_000 })) as { outcomes: TapOutcome[] };
+      const { outcomes } = (await callControl(daemon.socket, 'tap', { profile, reader: door }, { timeoutMs: 20_000 })) as { outcomes: TapOutcome[] };
       into.push(...outcomes);
-    } catch {
-      return;
+      firstAnswer();
+    } catch (e) {
+      // The kill ends every driver this way; it is only news when no tap of the round was answered.
+      return `${door} door, ${profile}: ${String(e)}`;
     }
   }
 }
@@ -79,24 +81,31 @@ describe(`crash safety (SIGKILL at random moments, ${ROUNDS} rounds, seed ${SEED
   it('after every kill the journal verifies and holds each tap shown "accepted" exactly once; at the end cards and journal agree', async () => {
     const random = rng(SEED);
     const accepted: TapRecord[] = [];
-    let shownAccepted = 0;
+    let killsDuringDebits = 0;
 
     for (let round = 1; round <= ROUNDS; round++) {
       await daemon.start();
       const outcomes: TapOutcome[] = [];
-      const drivers = [drive('front', random, outcomes), drive('rear', random, outcomes)];
-      await delay(150 + random() * 1_350);
-      expect(await daemon.stop('SIGKILL')).toBeNull();
+      let answered!: () => void;
+      const firstAnswer = new Promise<void>((resolve) => (answered = resolve));
+      const drivers = [drive('front', random, outcomes, answered), drive('rear', random, outcomes, answered)];
+      // The kill lands after taps are flowing, however slow the machine is: anywhere in the next 1.2 s.
+      const ended = Promise.all(drivers);
+      if ((await Promise.race([firstAnswer.then(() => 'flowing'), ended])) !== 'flowing') {
+        throw new Error(`round ${round}: no tap was answered:\n${(await ended).join('\n')}\n${daemon.output.join('').slice(-4000)}`);
+      }
+      await delay(random() * 1_200);
+      expect(await daemon.stop('SIGKILL'), `the validator died by itself in round ${round}:\n${daemon.output.join('').slice(-4000)}`).toBeNull();
       await Promise.all(drivers);
 
       for (const o of outcomes.filter((x) => x.notice.kind === 'accepted')) {
-        shownAccepted += 1;
         const record = o.records.find((r) => r.result === 'accepted');
         expect(record, `an "accepted" outcome without an accepted record: ${JSON.stringify(o)}`).toBeDefined();
         if (record) accepted.push(record);
       }
 
-      withJournal((records, verify) => {
+      withJournal((records, verify, openIntents) => {
+        if (openIntents > 0) killsDuringDebits += 1;
         const report = verify();
         expect(report.problems, `round ${round}`).toEqual([]);
         expect(report.ok).toBe(true);
@@ -109,12 +118,14 @@ describe(`crash safety (SIGKILL at random moments, ${ROUNDS} rounds, seed ${SEED
         }
       });
     }
-    expect(shownAccepted, 'the kills must land among real debits').toBeGreaterThan(2 * ROUNDS);
+    expect(accepted.length, 'taps shown "accepted" across all rounds').toBeGreaterThan(0);
+    // The point of the test: some kills must have cut a debit between its intent and its outcome.
+    expect(killsDuringDebits, 'rounds whose kill left a debit open').toBeGreaterThan(0);
 
     // Present every card once more, so interrupted debits resolve; then stop cleanly.
     await daemon.start();
     for (const door of ['front', 'rear'] as const) {
-      for (const profile of DOORS[door]) await callControl(daemon.socket, 'tap', { profile, reader: door }, { timeoutMs: 5_000 });
+      for (const profile of DOORS[door]) await callControl(daemon.socket, 'tap', { profile, reader: door }, { timeoutMs: 20_000 });
     }
     expect(await daemon.stop('SIGTERM')).toBe(0);
 
