@@ -3,18 +3,9 @@ import type { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callControl } from '../../src/control/control-client.ts';
 import { controlSocketPath } from '../../src/control/socket-path.ts';
-import { ErrorCode, isValidatorError } from '../../src/domain/errors.ts';
-import type { ValidatorError } from '../../src/domain/errors.ts';
-import { makeStaleSocket, tempStateDir } from './helpers.ts';
+import { ErrorCode } from '../../src/domain/errors.ts';
+import { failure, makeStaleSocket, tempStateDir } from './helpers.ts';
 
-async function failure(call: Promise<unknown>): Promise<ValidatorError> {
-  const e: unknown = await call.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!isValidatorError(e)) throw new Error(`expected a ValidatorError, got ${String(e)}`);
-  return e;
-}
 
 /** A peer that is not a validator: it does whatever `onConnection` does with each connection. */
 function fakePeer(path: string, onConnection: (socket: Socket) => void): Promise<FakePeer> {

@@ -5,9 +5,9 @@ import { ControlServer } from '../../src/control/control-server.ts';
 import type { ControlHandlers } from '../../src/control/dispatch.ts';
 import { MAX_REQUEST_BYTES } from '../../src/control/protocol.ts';
 import { controlSocketPath } from '../../src/control/socket-path.ts';
-import { ErrorCode, ValidatorError, isValidatorError } from '../../src/domain/errors.ts';
+import { ErrorCode, ValidatorError } from '../../src/domain/errors.ts';
 import { createLogger, silentLogger } from '../../src/log/logger.ts';
-import { RawClient, makeStaleSocket, tempStateDir } from './helpers.ts';
+import { RawClient, failure, makeStaleSocket, tempStateDir } from './helpers.ts';
 
 const handlers: ControlHandlers = {
   echo: (params) => Promise.resolve(params),
@@ -26,15 +26,6 @@ const handlers: ControlHandlers = {
   nothing: () => Promise.resolve(undefined),
 };
 
-/** Catches the rejection of a call, so a test can look at its code and message. */
-async function failure(call: Promise<unknown>): Promise<ValidatorError> {
-  const e: unknown = await call.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!isValidatorError(e)) throw new Error(`expected a ValidatorError, got ${String(e)}`);
-  return e;
-}
 
 describe('ControlServer', () => {
   let state: ReturnType<typeof tempStateDir>;

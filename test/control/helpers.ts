@@ -5,6 +5,7 @@ import { createConnection } from 'node:net';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isValidatorError, type ValidatorError } from '../../src/domain/errors.ts';
 
 /** A fresh state directory; `remove()` deletes it. Short, because socket paths are limited to 107 bytes. */
 export function tempStateDir(): { dir: string; remove: () => void } {
@@ -76,4 +77,14 @@ export class RawClient {
   close(): void {
     this.socket.destroy();
   }
+}
+
+/** Catches the rejection of a call, so a test can look at its code and message. */
+export async function failure(call: Promise<unknown>): Promise<ValidatorError> {
+  const e: unknown = await call.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  if (!isValidatorError(e)) throw new Error(`expected a ValidatorError, got ${String(e)}`);
+  return e;
 }
