@@ -1,4 +1,3 @@
-import type { Observable } from 'rxjs';
 import type { TapOutcome } from '../pipeline/tap-outcome.ts';
 import type { CardReader } from '../ports/card-reader.ts';
 import type { FeedbackUnit } from '../ports/feedback-unit.ts';
@@ -22,9 +21,4 @@ export interface CardSimulator {
   readonly profiles: readonly ProfileInfo[];
   /** Presents a profile's card at a door and returns what each presentation ended with. */
   tap(profile: string, reader: string | null): Promise<TapOutcome[]>;
-}
-
-/** What the simulator needs from the running application. */
-export interface SimulatorHost {
-  readonly outcomes$: Observable<TapOutcome>;
 }

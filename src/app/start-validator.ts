@@ -8,7 +8,7 @@ import type { Logger } from '../log/logger.ts';
 import { TerminalPanel } from './panel/terminal-panel.ts';
 import { panelState } from './panel/panel-state.ts';
 import type { Paths } from './paths.ts';
-import { createSimulation } from './simulation/create-simulation.ts';
+import { createSimulation, type Simulation } from './simulation/create-simulation.ts';
 import { ValidatorApp } from './validator-app.ts';
 
 export interface StartOptions {
@@ -95,7 +95,7 @@ function announce(app: ValidatorApp, paths: Paths, log: Logger): void {
 
 function attachPanel(
   app: ValidatorApp,
-  simulation: ReturnType<typeof createSimulation>,
+  simulation: Simulation,
   options: StartOptions,
   quit: () => void,
 ): () => void {
