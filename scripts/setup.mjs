@@ -8,13 +8,19 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Debian packages the project needs. python3, make and g++ build better-sqlite3 from source. */
-const DEBIAN_PACKAGES = ['python3', 'make', 'g++'];
+/**
+ * Debian packages the project needs. python3, make and g++ build better-sqlite3 and @pokusew/pcsclite
+ * from source; libpcsclite-dev is what the latter links against. pcscd and vsmartcard-vpcd are the real
+ * PC/SC stack the tests run the card reader through, with a virtual card in place of the chip.
+ */
+const DEBIAN_PACKAGES = ['python3', 'make', 'g++', 'libpcsclite-dev', 'pcscd', 'vsmartcard-vpcd'];
 
 /** Native npm modules, each with a line of code that fails unless its compiled binding loads. */
 const NATIVE_MODULES = [
   // require() alone does not load the binding: better-sqlite3 loads it when the first Database opens.
   { name: 'better-sqlite3', probe: "new (require('better-sqlite3'))(':memory:').close()" },
+  // nfc-pcsc's binding; require() loads it.
+  { name: '@pokusew/pcsclite', probe: "require('@pokusew/pcsclite')" },
 ];
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
