@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readerNameProblem } from './reader-name.ts';
 
 /**
  * The one source of the configuration's types and defaults. Every setting takes effect at start:
@@ -17,8 +18,15 @@ export const readerSchema = z
   .object({
     /** The door this reader serves; journaled with each tap. */
     id,
-    /** Case-insensitive substring or /regex/ of the PC/SC reader name (real hardware only). */
-    name: z.string().min(1).default('Virtual PCD'),
+    /** Case-insensitive substring or /regex/ of the PC/SC reader name (real hardware only): readerNamePattern(). */
+    name: z
+      .string()
+      .min(1)
+      .default('Virtual PCD')
+      .superRefine((name, ctx) => {
+        const problem = readerNameProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
   })
   .strict();
 
@@ -95,6 +103,17 @@ export const configSchema = z
         { id: 'rear', name: 'Virtual PCD 00 01' },
       ])
       .refine((list) => new Set(list.map((r) => r.id)).size === list.length, 'reader ids must be unique'),
+    keys: z
+      .object({
+        /**
+         * The key file with the card master keys (JSON, mode 0600, owned by the daemon's user; format in
+         * docs/card-layout.md). Real readers need it; null in simulation means the development key file the
+         * simulation generates in the state directory.
+         */
+        file: z.string().min(1).nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
     display: z
       .object({
         /** Amounts on the passenger display; money itself stays integer rials. */
