@@ -19,4 +19,8 @@ export enum Reason {
   /** An open debit intent whose card never came back; the backend reconciles it. */
   Unresolved = 'UNRESOLVED',
   OutOfService = 'OUT_OF_SERVICE',
+  /** A depot top-up: value added to the card (`validator card topup`); balanceAfter - balanceBefore is the amount. */
+  TopUp = 'TOP_UP',
+  /** "Blocked" written onto the card: by a depot (`validator card block`) or for a deny-list entry whose action is block. */
+  BlockWritten = 'BLOCK_WRITTEN',
 }

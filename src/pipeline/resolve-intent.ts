@@ -4,22 +4,28 @@ import type { DebitIntent, TapFields } from '../journal/types.ts';
 
 export type IntentVerdict = 'applied' | 'not-applied' | 'unknown';
 
+
 /**
- * Whether an interrupted debit reached the card, judged from the card as it reads now.
- * Ours only if the newest purse state is exactly the one we meant to write: same counter and the
- * last trip that names this device at that second with that amount. A lower counter means the write
- * never landed. A higher counter with another trip means someone wrote after us: the newest state no
- * longer shows whether ours landed, so the backend has to reconcile it.
+ * Whether an interrupted purse write reached the card, judged from the card as it reads now.
+ * Ours only if the newest purse state is exactly the one we meant to write: same counter, same balance,
+ * and, for a boarding, the last trip that names this device at that second with that amount. A lower
+ * counter means the write never landed. A higher counter means someone wrote after us: the newest state
+ * no longer shows whether ours landed, so the backend has to reconcile it.
  */
 export function judgeIntent(intent: DebitIntent, card: CardData): IntentVerdict {
   const trip = card.lastTrip;
   const planned = intent.tap;
-  const ours =
-    card.counter === intent.counterAfter &&
-    trip !== null &&
-    trip.device === planned.device &&
-    Math.floor(trip.time / 1000) === Math.floor(planned.time / 1000) &&
-    trip.amount === planned.fare;
+  // Top-ups and block writes leave the last trip as it was: counter, balance and status are all that show them.
+  const tripIsOurs =
+    planned.reason === (Reason.TopUp as string)
+      ? true
+      : planned.reason === (Reason.BlockWritten as string)
+        ? card.status === 'blocked'
+        : trip !== null &&
+          trip.device === planned.device &&
+          Math.floor(trip.time / 1000) === Math.floor(planned.time / 1000) &&
+          trip.amount === planned.fare;
+  const ours = card.counter === intent.counterAfter && card.balance === planned.balanceAfter && tripIsOurs;
   if (ours) return 'applied';
   if (card.counter < intent.counterAfter) return 'not-applied';
   return 'unknown';
