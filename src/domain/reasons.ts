@@ -7,6 +7,8 @@ export enum Reason {
   NotYetValid = 'NOT_YET_VALID',
   Blocked = 'BLOCKED',
   InsufficientBalance = 'INSUFFICIENT_BALANCE',
+  /** No fare rule in force matches the tap (GTFS: "the fare is unknown"), or no fare bundle is in force yet. */
+  NoFare = 'NO_FARE',
   UnknownCategory = 'UNKNOWN_CATEGORY',
   CardInvalid = 'CARD_INVALID',
   CardUnreadable = 'CARD_UNREADABLE',
