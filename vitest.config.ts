@@ -1,0 +1,30 @@
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** Tests on the real PC/SC stack: they share one pcscd and its two vpcd readers. */
+const REAL_STACK = 'test/pcsc/**';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          exclude: [...configDefaults.exclude, REAL_STACK],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'pcsc',
+          include: [`${REAL_STACK}/*.test.ts`],
+          // One file at a time: a file holds the stack (test/support/pcscd.ts, lockRealStack), and some
+          // restart pcscd under every reader.
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+    ],
+  },
+});
