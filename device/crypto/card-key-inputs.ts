@@ -1,5 +1,5 @@
 import { ErrorCode, ValidatorError } from '../../src/domain/errors.ts';
-import { KEY_SIZE, SECTORS, type KeyType } from '../mifare/geometry.ts';
+import { KEY_SIZE, type KeyType } from '../mifare/geometry.ts';
 
 /**
  * What we feed AN10922 for each Qom Card key. This is OUR convention, not NXP's: AN10922 diversifies
@@ -7,11 +7,16 @@ import { KEY_SIZE, SECTORS, type KeyType } from '../mifare/geometry.ts';
  * M = UID ‖ 3-byte application field ‖ system identifier, and use the application field (the DESFire AID
  * in the AN) to say which key this is:
  *
- *     sector key   UID ‖ 53 ‖ sector ‖ 41 or 42   ("S", sector number, "A" or "B")
- *     MAC key      UID ‖ 4D 41 43                  ("MAC")
+ *     Classic key A   UID ‖ 43 4B 41   ("CKA")
+ *     Classic key B   UID ‖ 43 4B 42   ("CKB")
+ *     MAC key         UID ‖ 4D 41 43   ("MAC")
  *
- * A Classic sector key is the first 6 bytes of the AES-128 key AN10922 derives from that M. Changing any
- * byte here re-keys every card in the field, so these are pinned by test vectors.
+ * One Classic key pair per card serves every Qom sector: no sector number goes into M. Per-sector keys
+ * would cost a LOAD KEY at each sector switch (3 more exchanges a tap) and protect nothing on Crypto1,
+ * where the nested attack recovers every sector key of a card from any one (docs/card-layout.md, "Keys").
+ *
+ * A Classic key is the first 6 bytes of the AES-128 key AN10922 derives from that M. Changing any byte
+ * here re-keys every card in the field, so these are pinned by test vectors.
  */
 
 /** UID lengths of ISO/IEC 14443-3 type A: single, double and triple size. */
@@ -19,14 +24,15 @@ export const UID_LENGTHS: readonly number[] = [4, 7, 10];
 /** Room left in AN10922's 31 bytes after the longest UID and the application field. */
 export const MAX_SYSTEM_IDENTIFIER = 31 - 10 - 3;
 
-const SECTOR_KEY_TAG = 0x53;
+const CLASSIC_KEY_FIELD: Readonly<Record<KeyType, Buffer>> = {
+  A: Buffer.from('CKA', 'latin1'),
+  B: Buffer.from('CKB', 'latin1'),
+};
 const MAC_KEY_FIELD = Buffer.from('MAC', 'latin1');
 
-/** M for key A or B of one sector of the card with this UID. */
-export function sectorKeyInput(uid: Buffer, sector: number, type: KeyType, systemIdentifier: Buffer): Buffer {
-  if (!Number.isInteger(sector) || sector < 0 || sector >= SECTORS) throw new RangeError(`no sector ${sector} on a 1K card`);
-  const field = Buffer.of(SECTOR_KEY_TAG, sector, type.charCodeAt(0));
-  return Buffer.concat([checkUid(uid), field, checkSystemIdentifier(systemIdentifier)]);
+/** M for the card's MIFARE Classic key A or B, the same in every Qom sector of the card with this UID. */
+export function classicKeyInput(uid: Buffer, type: KeyType, systemIdentifier: Buffer): Buffer {
+  return Buffer.concat([checkUid(uid), CLASSIC_KEY_FIELD[type], checkSystemIdentifier(systemIdentifier)]);
 }
 
 /** M for the key that authenticates the purse slots of the card with this UID. */

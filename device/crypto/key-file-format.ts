@@ -18,9 +18,10 @@ import { MAX_SYSTEM_IDENTIFIER } from './card-key-inputs.ts';
  *
  * - `systemIdentifier`: AN10922's system identifier, 1 to 18 printable ASCII characters. It keeps two
  *   systems that share master keys (a test bench, another city) from deriving the same card keys. Not secret.
- * - `masterKeys.sector`: the AES-128 key every card's MIFARE Classic sector keys are diversified from.
+ * - `masterKeys.sector`: the AES-128 key every card's MIFARE Classic keys (A and B, one pair per card for
+ *   all the Qom sectors) are diversified from.
  * - `masterKeys.mac`: the AES-128 key every card's purse-slot MAC key is diversified from. It must differ
- *   from the sector master: the sector keys end up on the card, where Crypto1 does not keep them.
+ *   from the sector master: the Classic keys end up on the card, where Crypto1 does not keep them.
  *
  * Make a key with `openssl rand -hex 16`. Every field is required and no other field is allowed.
  *
@@ -59,6 +60,16 @@ export function parseKeyFile(text: string, source: string): KeyFileContents {
     ErrorCode.ConfigInvalid,
     `key file ${source} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
   );
+}
+
+/** The text of a key file holding `contents`: what `parseKeyFile` reads back. It holds the keys: write it to a 0600 file only. */
+export function keyFileText(contents: KeyFileContents): string {
+  const document = {
+    version: KEY_FILE_VERSION,
+    systemIdentifier: contents.systemIdentifier,
+    masterKeys: { sector: contents.sectorMaster.toString('hex'), mac: contents.macMaster.toString('hex') },
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
 }
 
 function check(document: unknown, problems: string[]): KeyFileContents | undefined {

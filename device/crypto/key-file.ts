@@ -4,7 +4,7 @@ import { ErrorCode, ValidatorError } from '../../src/domain/errors.ts';
 import type { KeyType } from '../mifare/geometry.ts';
 import type { KeyStore } from '../qom-card/key-store.ts';
 import { diversifyAes128 } from './an10922.ts';
-import { classicKeyFrom, macKeyInput, sectorKeyInput } from './card-key-inputs.ts';
+import { classicKeyFrom, classicKeyInput, macKeyInput } from './card-key-inputs.ts';
 import type { MacKeySource } from './cmac-integrity.ts';
 import { parseKeyFile } from './key-file-format.ts';
 
@@ -37,13 +37,21 @@ export class FileKeyStore implements KeyStore, MacKeySource {
 
   /** Reads and checks the key file at `path`; refuses one that group or others may access. */
   static load(path: string): FileKeyStore {
-    const { sectorMaster, macMaster, systemIdentifier } = parseKeyFile(readPrivateFile(path), path);
-    return new FileKeyStore(path, sectorMaster, macMaster, systemIdentifier);
+    return FileKeyStore.fromText(readPrivateFile(path), path);
   }
 
-  /** The 6-byte key A or B of one sector of the card with this UID. */
-  sectorKey(uid: Buffer, sector: number, type: KeyType): Buffer {
-    const aesKey = diversifyAes128(this.#sectorMaster, sectorKeyInput(uid, sector, type, this.#systemIdentifier));
+  /**
+   * A store from key file text that is not a private file on this disk: the test keys that tests carry
+   * (test/device/crypto/fixtures). `source` names it in errors and in place of a path.
+   */
+  static fromText(text: string, source: string): FileKeyStore {
+    const { sectorMaster, macMaster, systemIdentifier } = parseKeyFile(text, source);
+    return new FileKeyStore(source, sectorMaster, macMaster, systemIdentifier);
+  }
+
+  /** The 6-byte key A or B of the Qom sectors of the card with this UID. */
+  cardKey(uid: Buffer, type: KeyType): Buffer {
+    const aesKey = diversifyAes128(this.#sectorMaster, classicKeyInput(uid, type, this.#systemIdentifier));
     const key = classicKeyFrom(aesKey);
     aesKey.fill(0);
     return key;

@@ -1,6 +1,6 @@
 import { ErrorCode, ValidatorError } from '../../src/domain/errors.ts';
 
-/** Rider categories as one-byte codes on the card (7 bits; the top bit of that byte is the blocked flag). */
+/** Rider categories as codes on the card: 7 bits of info byte 11, whose top bit is reserved. */
 export const CATEGORY_CODES: Readonly<Record<string, number>> = {
   adult: 1,
   student: 2,

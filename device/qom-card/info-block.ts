@@ -1,5 +1,3 @@
-import type { CardStatus } from '../../src/domain/card.ts';
-import { ErrorCode, ValidatorError } from '../../src/domain/errors.ts';
 import { BLOCK_SIZE } from '../mifare/geometry.ts';
 import { decodeDay, encodeDay } from './calendar-day.ts';
 import { categoryCode, categoryId } from './categories.ts';
@@ -7,56 +5,63 @@ import { CARD_NUMBER_BYTES, decodeCardNumber, encodeCardNumber } from './card-nu
 import { LAYOUT_VERSION } from './layout.ts';
 
 /**
- * Block 4, the card information; written at personalization, never by a debit.
- *   0      layout version (0)
+ * Block 4, the card information; written once at personalization, never by a purse write.
+ *   0      layout version (1)
  *   1..10  card number, compressed numeric
- *   11     bit 7: blocked; bits 0..6: rider category code
+ *   11     bit 7: reserved, 0; bits 0..6: rider category code
  *   12..13 issue date, day number, big-endian
  *   14..15 expiry date (last valid day), day number, big-endian
- * It has no check of its own: every purse slot's check covers it.
+ * It has no tag of its own: every purse slot's MAC covers it. Whether a card is blocked is in the purse
+ * slot, where blocking is a tearing-safe purse write.
  */
 export interface CardInfo {
   readonly number: string;
   readonly category: string;
   readonly issued: string;
   readonly expires: string;
-  readonly status: CardStatus;
 }
 
-const BLOCKED = 0x80;
+export type InfoReading = { readonly ok: true; readonly info: CardInfo } | { readonly ok: false; readonly why: string };
+
+const RESERVED_BIT = 0x80;
 
 /** The info block of a card; throws BadRequest naming a field that does not fit. */
 export function encodeInfo(info: CardInfo): Buffer {
   const block = Buffer.alloc(BLOCK_SIZE);
   block[0] = LAYOUT_VERSION;
   encodeCardNumber(info.number).copy(block, 1);
-  block[11] = categoryCode(info.category) | (info.status === 'blocked' ? BLOCKED : 0);
+  block[11] = categoryCode(info.category);
   block.writeUInt16BE(encodeDay(info.issued, 'issue date'), 12);
   block.writeUInt16BE(encodeDay(info.expires, 'expiry date'), 14);
   return block;
 }
 
-/** Throws CardUnreadable when the block is blank, of another layout version, or malformed. */
-export function decodeInfo(block: Buffer): CardInfo {
-  assertKnownLayout(block);
+/** The card information, or why the block does not hold any this validator reads. Never throws. */
+export function decodeInfo(block: Buffer): InfoReading {
+  const problem = layoutProblem(block);
+  if (problem !== null) return { ok: false, why: problem };
   const number = decodeCardNumber(block.subarray(1, 1 + CARD_NUMBER_BYTES));
-  if (number === null) throw unreadable('info block 4: the card number is not compressed numeric');
-  const code = block[11]! & ~BLOCKED;
+  if (number === null) return { ok: false, why: 'info block 4: the card number is not compressed numeric' };
+  if ((block[11]! & RESERVED_BIT) !== 0) return { ok: false, why: 'info block 4: byte 11 has its reserved bit 7 set' };
   return {
-    number,
-    category: categoryId(code),
-    issued: decodeDay(block.readUInt16BE(12)),
-    expires: decodeDay(block.readUInt16BE(14)),
-    status: (block[11]! & BLOCKED) !== 0 ? 'blocked' : 'active',
+    ok: true,
+    info: {
+      number,
+      category: categoryId(block[11]!),
+      issued: decodeDay(block.readUInt16BE(12)),
+      expires: decodeDay(block.readUInt16BE(14)),
+    },
   };
 }
 
-/** Throws CardUnreadable unless the block is of the layout this code reads: checked before reading any slot. */
-export function assertKnownLayout(block: Buffer): void {
-  if (block.every((b) => b === 0)) throw unreadable('the card is not personalized: its info block 4 is blank');
-  if (block[0] !== LAYOUT_VERSION) throw unreadable(`info block 4 says layout version ${block[0]}; this validator reads version ${LAYOUT_VERSION}`);
-}
-
-function unreadable(message: string): ValidatorError {
-  return new ValidatorError(ErrorCode.CardUnreadable, message);
+/**
+ * Why the block is not of the layout this code reads, or null when it is: checked before any slot is
+ * read, so a card of another layout costs no more exchanges than it must.
+ */
+export function layoutProblem(block: Buffer): string | null {
+  if (block.every((b) => b === 0)) return 'the card is not personalized: its info block 4 is blank. Issue it again at the card office';
+  if (block[0] !== LAYOUT_VERSION) {
+    return `info block 4 says layout version ${block[0]}; this validator reads layout version ${LAYOUT_VERSION} only. Reissue the card at the card office`;
+  }
+  return null;
 }

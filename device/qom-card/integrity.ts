@@ -1,28 +1,13 @@
-import { crc32 } from 'node:zlib';
-import { ErrorCode } from '../../src/domain/errors.ts';
-
 /**
- * The check that makes a purse slot self-validating. v0 is CRC-32, which catches torn and corrupted
- * writes; issue 3 swaps in AES-CMAC behind the same interface, which also catches forged ones.
+ * The check that authenticates a purse slot: AES-CMAC under the card's own MAC key
+ * (device/crypto/cmac-integrity.ts) today, a SAM later, behind this interface.
  */
 export interface IntegrityCheck {
   readonly name: string;
-  /** Bytes of the tag; layout v0 reserves 4. */
+  /** Bytes of the tag as the card stores it; layout v1 has room for 4. */
   readonly tagLength: number;
-  /** What a mismatch means: corruption for a checksum (CardUnreadable), forgery for a MAC (CardInvalid). */
-  readonly mismatch: ErrorCode.CardUnreadable | ErrorCode.CardInvalid;
   /** The tag of `message` on the card with this UID. */
   tag(uid: Buffer, message: Buffer): Buffer;
+  /** Whether `tag` is the tag of `message` on this card, compared in constant time: what a decoder calls. */
+  verify(uid: Buffer, message: Buffer, tag: Buffer): boolean;
 }
-
-/** CRC-32 (IEEE 802.3, as zlib and PNG use it) of UID ‖ message, stored big-endian. */
-export const crc32Integrity: IntegrityCheck = {
-  name: 'crc32',
-  tagLength: 4,
-  mismatch: ErrorCode.CardUnreadable,
-  tag(uid, message) {
-    const tag = Buffer.alloc(4);
-    tag.writeUInt32BE(crc32(message, crc32(uid)));
-    return tag;
-  },
-};

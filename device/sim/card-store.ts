@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, ValidatorError } from '../../src/domain/errors.ts';
+import { silentLogger, type Logger } from '../../src/log/logger.ts';
 import { VirtualClassicCard } from '../mifare/virtual-classic-card.ts';
 
 /**
@@ -9,10 +10,15 @@ import { VirtualClassicCard } from '../mifare/virtual-classic-card.ts';
  * moment leaves each card exactly as its last confirmed write left it: what EEPROM does for a real card.
  */
 export class CardStore {
-  private readonly cards = new Map<string, VirtualClassicCard>();
+  private readonly cards = new Map<string, { readonly card: VirtualClassicCard; readonly untrack: () => void }>();
+  private readonly log: Logger;
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    options: { readonly log?: Logger } = {},
+  ) {
     mkdirSync(dir, { recursive: true });
+    this.log = options.log ?? silentLogger;
   }
 
   /** UIDs of the cards in the wallet. */
@@ -34,7 +40,7 @@ export class CardStore {
   load(uid: string): VirtualClassicCard | undefined {
     const key = uid.toUpperCase();
     const known = this.cards.get(key);
-    if (known) return known;
+    if (known) return known.card;
     const path = this.pathOf(key);
     let text: string;
     try {
@@ -66,9 +72,21 @@ export class CardStore {
     return this.track(card);
   }
 
+  /**
+   * Puts a new card in place of the one with its UID (a simulated card reissued), saves it, and keeps
+   * saving it after each write; the old one is no longer saved. `why` goes to the log.
+   */
+  replace(card: VirtualClassicCard, why: string): VirtualClassicCard {
+    this.cards.get(card.uidHex)?.untrack();
+    this.cards.delete(card.uidHex);
+    this.save(card);
+    this.log.warn('simulated card issued again: the stored one no longer reads', { card: card.uidHex, why });
+    return this.track(card);
+  }
+
   private track(card: VirtualClassicCard): VirtualClassicCard {
-    card.onWrite(() => this.save(card));
-    this.cards.set(card.uidHex, card);
+    const untrack = card.onWrite(() => this.save(card));
+    this.cards.set(card.uidHex, { card, untrack });
     return card;
   }
 

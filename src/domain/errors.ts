@@ -8,6 +8,8 @@ export enum ErrorCode {
   CardInvalid = 'CARD_INVALID',
   /** A sector refused our keys. */
   CardAuthFailed = 'CARD_AUTH_FAILED',
+  /** A blank card, still on its transport keys: never personalized (or its personalization was cut short). */
+  CardNotIssued = 'CARD_NOT_ISSUED',
   /** The card or reader answered with a status word we do not expect. */
   CardProtocol = 'CARD_PROTOCOL',
   /** An exchange did not answer within its timeout. */

@@ -12,6 +12,8 @@ export enum Reason {
   UnknownCategory = 'UNKNOWN_CATEGORY',
   CardInvalid = 'CARD_INVALID',
   CardUnreadable = 'CARD_UNREADABLE',
+  /** A blank card on its transport keys: never issued, or its personalization was cut short. */
+  CardNotIssued = 'CARD_NOT_ISSUED',
   /** The card left before the debit could be confirmed; the next presentation resolves it. */
   CardRemoved = 'CARD_REMOVED',
   /** The tap's time budget ran out. */

@@ -25,6 +25,7 @@ const rejectText: Partial<Record<Reason, readonly [string, string]>> = {
   [Reason.UnknownCategory]: ['این نوع کارت پذیرفته نمی‌شود', 'به دفتر کارت شهروندی مراجعه کنید'],
   [Reason.CardInvalid]: ['کارت نامعتبر است', 'به دفتر کارت شهروندی مراجعه کنید'],
   [Reason.CardUnreadable]: ['کارت خوانده نشد', 'به دفتر کارت شهروندی مراجعه کنید'],
+  [Reason.CardNotIssued]: ['این کارت صادر نشده است', 'به دفتر کارت شهروندی مراجعه کنید'],
 };
 
 /** The screen, LED and beep for a notice: Persian with Persian digits, and an English line for the depot. */

@@ -185,11 +185,14 @@ export class TapPipeline {
       case ErrorCode.ReaderBusy:
       case ErrorCode.BudgetExceeded:
         return { ...base, notice: { kind: 'try-again', reason: e.code === ErrorCode.CardRemoved ? Reason.CardRemoved : Reason.Timeout } };
-      case ErrorCode.CardUnreadable:
       case ErrorCode.CardInvalid:
+        return this.rejectUndecoded(p, Reason.CardInvalid);
+      case ErrorCode.CardNotIssued:
+        return this.rejectUndecoded(p, Reason.CardNotIssued);
+      case ErrorCode.CardUnreadable:
       case ErrorCode.CardAuthFailed:
       case ErrorCode.CardProtocol:
-        return this.rejectUndecoded(p, e.code === ErrorCode.CardInvalid ? Reason.CardInvalid : Reason.CardUnreadable);
+        return this.rejectUndecoded(p, Reason.CardUnreadable);
       case ErrorCode.JournalUnavailable:
       case ErrorCode.JournalCorrupt:
         return { ...base, notice: { kind: 'out-of-service', why: 'journal cannot record taps' } };

@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import type { LastTrip } from '../../src/domain/card.ts';
 import type { Clock } from '../../src/domain/time.ts';
+import { CmacIntegrity } from '../../device/crypto/cmac-integrity.ts';
+import { FileKeyStore } from '../../device/crypto/key-file.ts';
 import { ClassicClient } from '../../device/mifare/classic-client.ts';
 import { VirtualClassicCard } from '../../device/mifare/virtual-classic-card.ts';
-import { crc32Integrity } from '../../device/qom-card/integrity.ts';
-import { FixedKeyStore } from '../../device/qom-card/key-store.ts';
 import { QomCardCodec, type CardIssue } from '../../device/qom-card/qom-card-codec.ts';
 import { VirtualCardTransport } from '../../device/sim/virtual-card-transport.ts';
 
@@ -37,8 +38,10 @@ export class FakeClock implements Clock {
   };
 }
 
-export const keys = new FixedKeyStore();
-export const codec = new QomCardCodec({ keys, integrity: crc32Integrity });
+/** The test-only key file: public master keys, for tests and the worked example of docs/card-layout.md. */
+export const TEST_KEY_FILE = new URL('./crypto/fixtures/test-only-keys.json', import.meta.url);
+export const keys = FileKeyStore.fromText(readFileSync(TEST_KEY_FILE, 'utf8'), 'test/device/crypto/fixtures/test-only-keys.json');
+export const codec = new QomCardCodec({ keys, integrity: new CmacIntegrity(keys) });
 
 export function issue(overrides: Partial<CardIssue> = {}): CardIssue {
   return {

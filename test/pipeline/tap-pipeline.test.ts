@@ -49,13 +49,13 @@ describe('tap pipeline', () => {
     expect(h.charged(card.uidHex)).toBe(2 * FARE);
   });
 
-  it('rejects and journals a card it cannot read, by UID', async () => {
+  it('rejects and journals a card it cannot read, by UID: a blank one as not issued', async () => {
     h = new PipelineHarness();
     const { VirtualClassicCard } = await import('../../device/mifare/virtual-classic-card.ts');
     const blank = VirtualClassicCard.blank(Buffer.from('0BADCAFE', 'hex'));
     const outcome = await h.tap(blank);
-    expect(outcome.notice).toEqual({ kind: 'rejected', reason: Reason.CardUnreadable, balance: null });
-    expect(outcome.records[0]).toMatchObject({ cardUid: '0BADCAFE', cardNumber: null, result: 'rejected', reason: Reason.CardUnreadable });
+    expect(outcome.notice).toEqual({ kind: 'rejected', reason: Reason.CardNotIssued, balance: null });
+    expect(outcome.records[0]).toMatchObject({ cardUid: '0BADCAFE', cardNumber: null, result: 'rejected', reason: Reason.CardNotIssued });
   });
 
   it('stops debiting when the disk is nearly full: out of service, the card untouched, nothing journaled', async () => {

@@ -3,8 +3,9 @@ import { CardStore } from '../../../device/sim/card-store.ts';
 import { CARD_PROFILES, DENY_LISTED_CARD_NUMBER } from '../../../device/sim/card-profiles.ts';
 import { SimulatedReader } from '../../../device/sim/simulated-reader.ts';
 import { SimulatedFeedbackUnit } from '../../../device/feedback/simulated-feedback-unit.ts';
-import { crc32Integrity } from '../../../device/qom-card/integrity.ts';
-import { FixedKeyStore } from '../../../device/qom-card/key-store.ts';
+import { CmacIntegrity } from '../../../device/crypto/cmac-integrity.ts';
+import type { FileKeyStore } from '../../../device/crypto/key-file.ts';
+import { loadOrCreateSimulationKeys } from '../../../device/sim/simulation-keys.ts';
 import { tripTextProblem } from '../../../device/qom-card/trip-text.ts';
 import { QomCardCodec } from '../../../device/qom-card/qom-card-codec.ts';
 import type { Config } from '../../config/schema.ts';
@@ -25,6 +26,8 @@ export interface SimulationOptions {
   readonly paths: Paths;
   readonly clock: Clock;
   readonly log: Logger;
+  /** The keys the simulated cards are issued and read with; default: the state directory's own development key file. */
+  readonly keys?: FileKeyStore;
 }
 
 /** Every device simulated: a reader with virtual cards per configured door, a display unit per door. */
@@ -45,9 +48,9 @@ export function createSimulation(options: SimulationOptions): Simulation {
   checkIdsFitTheCard(config, paths);
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   seedDenyList(paths.denyList, DENY_LISTED_CARD_NUMBER);
-  const keys = new FixedKeyStore();
-  const codec = new QomCardCodec({ keys, integrity: crc32Integrity });
-  const store = new CardStore(paths.simCards);
+  const keys = options.keys ?? loadOrCreateSimulationKeys(paths.stateDir, log);
+  const codec = new QomCardCodec({ keys, integrity: new CmacIntegrity(keys) });
+  const store = new CardStore(paths.simCards, { log: log.child('cards') });
   const latency = config.simulation.exchangeLatencyMs;
   const readers = config.readers.map(
     (r) =>

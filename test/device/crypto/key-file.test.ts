@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, isValidatorError } from '../../../src/domain/errors.ts';
 import { diversifyAes128 } from '../../../device/crypto/an10922.ts';
-import { macKeyInput, sectorKeyInput } from '../../../device/crypto/card-key-inputs.ts';
+import { classicKeyInput, macKeyInput } from '../../../device/crypto/card-key-inputs.ts';
 import { FileKeyStore } from '../../../device/crypto/key-file.ts';
 import { hex, keyDocument, MAC_MASTER, SECTOR_MASTER, useKeyDir } from './helpers.ts';
 
@@ -32,44 +32,50 @@ describe('FileKeyStore', () => {
   it('loads a key file and derives AN10922 keys from it (round trip)', () => {
     const store = FileKeyStore.load(dir.writeKeyFile(keyDocument()));
     const system = Buffer.from('Qom Card', 'latin1');
-    const expected = diversifyAes128(hex(SECTOR_MASTER), sectorKeyInput(UID, 2, 'B', system)).subarray(0, 6);
-    expect(store.sectorKey(UID, 2, 'B')).toEqual(expected);
-    expect(store.sectorKey(UID, 1, 'B').toString('hex')).toBe('8db4ec363ec5');
+    const expected = diversifyAes128(hex(SECTOR_MASTER), classicKeyInput(UID, 'B', system)).subarray(0, 6);
+    expect(store.cardKey(UID, 'B')).toEqual(expected);
+    expect(store.cardKey(UID, 'B').toString('hex')).toBe('785ecc173e6a');
     expect(store.macKey(UID)).toEqual(diversifyAes128(hex(MAC_MASTER), macKeyInput(UID, system)));
   });
 
   it('gives the same card the same keys, and another card other keys', () => {
     const store = FileKeyStore.load(dir.writeKeyFile(keyDocument()));
-    expect(store.sectorKey(UID, 1, 'B')).toEqual(store.sectorKey(Buffer.from(UID), 1, 'B'));
+    expect(store.cardKey(UID, 'B')).toEqual(store.cardKey(Buffer.from(UID), 'B'));
     expect(store.macKey(UID)).toEqual(store.macKey(Buffer.from(UID)));
-    expect(store.sectorKey(UID, 1, 'B')).not.toEqual(store.sectorKey(OTHER_UID, 1, 'B'));
+    expect(store.cardKey(UID, 'B')).not.toEqual(store.cardKey(OTHER_UID, 'B'));
     expect(store.macKey(UID)).not.toEqual(store.macKey(OTHER_UID));
   });
 
-  it('gives every sector and key type of a card its own key', () => {
+  it('gives key A, key B and the MAC key of a card each their own value', () => {
     const store = FileKeyStore.load(dir.writeKeyFile(keyDocument()));
-    const keys = [1, 2, 3].flatMap((s) => (['A', 'B'] as const).map((t) => store.sectorKey(UID, s, t).toString('hex')));
-    expect(new Set(keys).size).toBe(6);
-    expect(keys).not.toContain(store.macKey(UID).subarray(0, 6).toString('hex'));
+    const keys = [store.cardKey(UID, 'A'), store.cardKey(UID, 'B'), store.macKey(UID).subarray(0, 6)].map((k) => k.toString('hex'));
+    expect(new Set(keys).size).toBe(3);
+  });
+
+  it('reads key file text that is not a file on disk (the test keys tests carry), with the same checks', () => {
+    const store = FileKeyStore.fromText(JSON.stringify(keyDocument()), 'inline test keys');
+    expect(store.cardKey(UID, 'B').toString('hex')).toBe('785ecc173e6a');
+    expect(String(store)).toBe('FileKeyStore(inline test keys)');
+    expect(refusal(() => FileKeyStore.fromText(JSON.stringify(keyDocument({ version: 2 })), 'inline test keys'))).toContain('version = 2');
   });
 
   it('hands out a fresh buffer each time', () => {
     const store = FileKeyStore.load(dir.writeKeyFile(keyDocument()));
-    const first = store.sectorKey(UID, 1, 'B');
+    const first = store.cardKey(UID, 'B');
     first.fill(0);
-    expect(store.sectorKey(UID, 1, 'B').toString('hex')).toBe('8db4ec363ec5');
+    expect(store.cardKey(UID, 'B').toString('hex')).toBe('785ecc173e6a');
   });
 
   it('keys depend on the system identifier', () => {
     const qom = FileKeyStore.load(dir.writeKeyFile(keyDocument()));
     const bench = FileKeyStore.load(dir.writeKeyFile(keyDocument({ systemIdentifier: 'Qom Bench' })));
-    expect(qom.sectorKey(UID, 1, 'B')).not.toEqual(bench.sectorKey(UID, 1, 'B'));
+    expect(qom.cardKey(UID, 'B')).not.toEqual(bench.cardKey(UID, 'B'));
   });
 
   it('shows no key through inspect, console-style formatting, JSON or String', () => {
     const path = dir.writeKeyFile(keyDocument());
     const store = FileKeyStore.load(path);
-    const secrets = [SECTOR_MASTER, MAC_MASTER, store.sectorKey(UID, 1, 'B').toString('hex'), store.macKey(UID).toString('hex')];
+    const secrets = [SECTOR_MASTER, MAC_MASTER, store.cardKey(UID, 'B').toString('hex'), store.macKey(UID).toString('hex')];
     const outputs = [
       inspect(store),
       inspect(store, { showHidden: true, depth: Infinity, getters: true }),

@@ -90,7 +90,7 @@ describe('APDU transcripts', () => {
     await codec.writePurse(live, read, { balance: 463_000, counter: 1, lastTrip: null });
     const transcript = recorder.transcript();
     expect(transcript.split('\n').filter((l) => l.startsWith('=>'))).toHaveLength(13);
-    expect(transcript).toMatch(/^=> FF 82 00 00 06 B0 51 4F 4D 00 01\n<= 90 00\n=> FF 86 00 00 05 01 00 04 61 00\n/);
+    expect(transcript).toMatch(/^=> FF 82 00 00 06 78 5E CC 17 3E 6A\n<= 90 00\n=> FF 86 00 00 05 01 00 04 61 00\n/);
 
     const replay = new ReplayTransport(transcript);
     const replayed = new ClassicClient(replay, { exchangeTimeoutMs: 100 });

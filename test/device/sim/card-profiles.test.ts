@@ -7,6 +7,9 @@ import { localDate } from '../../../src/domain/time.ts';
 import { CARD_PROFILES, cardProfile, DENY_LISTED_CARD_NUMBER } from '../../../device/sim/card-profiles.ts';
 import { CardStore } from '../../../device/sim/card-store.ts';
 import { profileCard, type IssueOptions } from '../../../device/sim/profile-cards.ts';
+import { CmacIntegrity } from '../../../device/crypto/cmac-integrity.ts';
+import { FileKeyStore } from '../../../device/crypto/key-file.ts';
+import { QomCardCodec } from '../../../device/qom-card/qom-card-codec.ts';
 import { clientFor, codec, keys, NOON, trip } from '../helpers.ts';
 
 const TODAY = localDate(NOON, 'Asia/Tehran');
@@ -44,9 +47,9 @@ describe('card profiles', () => {
       const { recipe } = profile;
       if (recipe.kind === 'qom') {
         const read = await readProfile(store, profile.name);
-        expect(read.data).toEqual({ uid: profile.uid, layoutVersion: 0, ...recipe.card(TODAY) });
+        expect(read.data).toEqual({ uid: profile.uid, layoutVersion: 1, ...recipe.card(TODAY) });
       } else {
-        const error = recipe.kind === 'blank' ? ErrorCode.CardAuthFailed : ErrorCode.CardUnreadable;
+        const error = recipe.kind === 'blank' ? ErrorCode.CardNotIssued : ErrorCode.CardUnreadable;
         await expect(readProfile(store, profile.name)).rejects.toMatchObject({ code: error });
       }
     }
@@ -79,5 +82,41 @@ describe('card profiles', () => {
     const again = await profileCard(reloaded, cardProfile('adult'), { ...options, now: NOON + 400 * 86_400_000 });
     const client2 = clientFor(again);
     expect((await codec.readCard(client2, again.uid)).data).toMatchObject({ balance: 463_000, counter: 1, issued: read.data.issued });
+  });
+
+  it('issue again a stored card that no longer reads: another key file, another layout; keep one that does', async () => {
+    const store = wallet();
+    const otherKeys = FileKeyStore.fromText(
+      JSON.stringify({ version: 1, systemIdentifier: 'Elsewhere', masterKeys: { sector: '11'.repeat(16), mac: '22'.repeat(16) } }),
+      'other test keys',
+    );
+    const elsewhere = { ...options, keys: otherKeys, codec: new QomCardCodec({ keys: otherKeys, integrity: new CmacIntegrity(otherKeys) }) };
+    const old = await profileCard(store, cardProfile('adult'), elsewhere);
+    const oldGarbage = await profileCard(store, cardProfile('garbage'), elsewhere);
+    const oldBlank = await profileCard(store, cardProfile('blank'), elsewhere);
+    await expect(codec.readCard(clientFor(old), old.uid)).rejects.toMatchObject({ code: ErrorCode.CardAuthFailed });
+    old.leave();
+
+    const reloaded = new CardStore(store.dir);
+    const fresh = await profileCard(reloaded, cardProfile('adult'), options);
+    expect(fresh).not.toBe(old);
+    expect((await codec.readCard(clientFor(fresh), fresh.uid)).data).toMatchObject({ number: '9826000000001001', balance: 500_000, layoutVersion: 1 });
+    fresh.leave();
+    expect(new CardStore(store.dir).load(fresh.uidHex)?.toState()).toEqual(fresh.toState());
+    const garbage = await profileCard(reloaded, cardProfile('garbage'), options);
+    expect(garbage.toState()).not.toEqual(oldGarbage.toState());
+    await expect(codec.readCard(clientFor(garbage), garbage.uid)).rejects.toMatchObject({ code: ErrorCode.CardUnreadable });
+    garbage.leave();
+    expect((await profileCard(reloaded, cardProfile('blank'), options)).toState()).toEqual(oldBlank.toState());
+
+    // A card that reads is kept, with what was written to it.
+    const client = clientFor(fresh);
+    const read = await codec.readCard(client, fresh.uid);
+    await codec.writePurse(client, read, { balance: 1, counter: 1, lastTrip: null });
+    fresh.leave();
+    expect(await profileCard(new CardStore(store.dir), cardProfile('adult'), options)).toMatchObject({ uidHex: fresh.uidHex });
+    const kept = await profileCard(new CardStore(store.dir), cardProfile('adult'), options);
+    expect((await codec.readCard(clientFor(kept), kept.uid)).data.balance).toBe(1);
+    kept.leave();
   });
 });
