@@ -23,6 +23,8 @@ export enum Reason {
   /** An open debit intent whose card never came back; the backend reconciles it. */
   Unresolved = 'UNRESOLVED',
   OutOfService = 'OUT_OF_SERVICE',
+  /** A blank card personalized at a depot (`validator card issue`), with its opening balance. */
+  CardIssued = 'CARD_ISSUED',
   /** A depot top-up: value added to the card (`validator card topup`); balanceAfter - balanceBefore is the amount. */
   TopUp = 'TOP_UP',
   /** "Blocked" written onto the card: by a depot (`validator card block`) or for a deny-list entry whose action is block. */
