@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../src/domain/errors.ts';
 import { Deadline } from '../../../src/domain/time.ts';
 import type { ApduTransport } from '../../../device/mifare/apdu-transport.ts';
-import type { VirtualClassicCard } from '../../../device/mifare/virtual-classic-card.ts';
+import { VirtualClassicCard } from '../../../device/mifare/virtual-classic-card.ts';
 import { QomCardPresentation } from '../../../device/qom-card/qom-card-presentation.ts';
 import { VirtualCardTransport } from '../../../device/sim/virtual-card-transport.ts';
-import { codec, FakeClock, issuedCard, trip, UID } from '../helpers.ts';
+import { codec, FakeClock, issue, issuedCard, trip, UID } from '../helpers.ts';
 
 function present(card: VirtualClassicCard, clock: FakeClock, latency = 0, spy?: number[]): QomCardPresentation {
   card.enterField();
@@ -102,5 +102,28 @@ describe('QomCardPresentation', () => {
     card.vanishAfter(3);
     await expect(p.read(Deadline.in(clock, 300))).rejects.toMatchObject({ code: ErrorCode.CardRemoved });
     expect(p.exchanges).toBe(4);
+  });
+
+  it('blocks and inspects the card it read, and refuses a block that no read prepared', async () => {
+    const clock = new FakeClock();
+    const card = await issuedCard();
+    const p = present(card, clock);
+    const deadline = Deadline.in(clock, 300);
+    await expect(p.block(deadline)).rejects.toMatchObject({ code: ErrorCode.InvalidState });
+    const data = await p.read(deadline);
+    await p.block(deadline);
+    expect(p.exchanges).toBe(8 + 5);
+    const inspection = await p.inspect(deadline);
+    expect(inspection.verdict).toMatchObject({ ok: true, current: 'B', data: { ...data, counter: 1, status: 'blocked' } });
+  });
+
+  it('personalizes a blank card, which then reads', async () => {
+    const clock = new FakeClock();
+    const card = VirtualClassicCard.blank(UID);
+    const p = present(card, clock);
+    const deadline = Deadline.in(clock, 300);
+    await expect(p.read(deadline)).rejects.toMatchObject({ code: ErrorCode.CardNotIssued });
+    await p.personalize(issue(), deadline);
+    expect(await p.read(deadline)).toMatchObject({ number: '9826000000000001', balance: 500_000, counter: 0, layoutVersion: 1 });
   });
 });
