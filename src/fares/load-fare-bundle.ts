@@ -74,5 +74,5 @@ function compile(manifest: ReturnType<typeof checkManifest>, files: Readonly<Rec
 export function requireBundle(result: LoadResult, source: string): FareBundle {
   if (result.ok) return result.bundle;
   const lines = result.problems.map((p) => `  ${formatProblem(p)}`).join('\n');
-  throw new ValidatorError(ErrorCode.ConfigInvalid, `fare bundle ${source} is refused (${result.problems.length} problems):\n${lines}`);
+  throw new ValidatorError(ErrorCode.ConfigInvalid, `fare bundle ${source} is refused (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}):\n${lines}`);
 }

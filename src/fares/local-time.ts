@@ -12,36 +12,38 @@ const BUCKET_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
 
 interface Bucket {
-  readonly bucket: number;
   readonly date: string;
   readonly offsetMs: number;
 }
 
+/** Quarter hours remembered: about 200 days, a few hundred kilobytes at most. */
+const MAX_BUCKETS = 20_000;
+
 /**
  * Local dates and times of day in one zone. A zone's offset and local date change only on a quarter hour
- * (see src/domain/time.ts), so each 15-minute bucket is asked of Intl once. Two buckets are kept: a tap
- * looks at its own time and at the card's last trip, and one entry would be evicted on every tap.
+ * (see src/domain/time.ts), so each 15-minute bucket is asked of Intl once and remembered: a tap looks at
+ * its own time and at the card's last trip, which for each card falls in another bucket.
  */
 export class ZoneClock {
-  private a: Bucket | null = null;
-  private b: Bucket | null = null;
+  private readonly buckets = new Map<number, Bucket>();
 
   constructor(readonly timeZone: string) {}
 
   at(epochMs: number): LocalMoment {
     const facts = this.facts(epochMs);
-    const secondOfDay = Math.floor((((epochMs + facts.offsetMs) % DAY_MS) + DAY_MS) % DAY_MS / 1000);
+    const secondOfDay = Math.floor(((((epochMs + facts.offsetMs) % DAY_MS) + DAY_MS) % DAY_MS) / 1000);
     return { date: facts.date, secondOfDay };
   }
 
   private facts(epochMs: number): Bucket {
     const bucket = Math.floor(epochMs / BUCKET_MS);
-    if (this.a?.bucket === bucket) return this.a;
-    if (this.b?.bucket === bucket) return this.b;
-    const fresh = { bucket, date: localDate(epochMs, this.timeZone), offsetMs: utcOffsetMinutes(epochMs, this.timeZone) * 60_000 };
-    this.b = this.a;
-    this.a = fresh;
-    return fresh;
+    let facts = this.buckets.get(bucket);
+    if (facts === undefined) {
+      if (this.buckets.size >= MAX_BUCKETS) this.buckets.clear();
+      facts = { date: localDate(epochMs, this.timeZone), offsetMs: utcOffsetMinutes(epochMs, this.timeZone) * 60_000 };
+      this.buckets.set(bucket, facts);
+    }
+    return facts;
   }
 }
 
