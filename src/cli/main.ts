@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { describeError, isValidatorError } from '../domain/errors.ts';
+import { registerCardCommands } from './card-command.ts';
 import { runCommand } from './run-command.ts';
 import { statusCommand } from './status-command.ts';
 import { tapCommand } from './tap-command.ts';
@@ -59,6 +60,8 @@ export function buildProgram(): Command {
     .action(async (options: { json?: boolean }) => {
       process.exitCode = await statusCommand({ ...program.opts<{ stateDir?: string }>(), ...options });
     });
+
+  registerCardCommands(program);
 
   return program;
 }
