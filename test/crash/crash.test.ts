@@ -3,15 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CmacIntegrity } from '../../device/crypto/cmac-integrity.ts';
+import { QomCardCodec } from '../../device/qom-card/qom-card-codec.ts';
 import { CARD_PROFILES, cardProfile } from '../../device/sim/card-profiles.ts';
 import { CardStore } from '../../device/sim/card-store.ts';
+import { loadOrCreateSimulationKeys } from '../../device/sim/simulation-keys.ts';
 import { callControl } from '../../src/control/control-client.ts';
 import { localDate } from '../../src/domain/time.ts';
 import { openJournal } from '../../src/journal/open-journal.ts';
 import type { TapRecord } from '../../src/journal/types.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import type { TapOutcome } from '../../src/pipeline/tap-outcome.ts';
-import { clientFor, codec } from '../device/helpers.ts';
+import { clientFor } from '../device/helpers.ts';
 import { Daemon } from '../support/daemon.ts';
 
 /** Kill rounds; CRASH_ROUNDS raises it for a longer soak. */
@@ -130,6 +133,9 @@ describe(`crash safety (SIGKILL at random moments, ${ROUNDS} rounds, seed ${SEED
     expect(await daemon.stop('SIGTERM')).toBe(0);
 
     const store = new CardStore(join(stateDir, 'sim-cards'));
+    // The daemon issued its simulated cards under the state directory's own development key file.
+    const keys = loadOrCreateSimulationKeys(stateDir, silentLogger);
+    const codec = new QomCardCodec({ keys, integrity: new CmacIntegrity(keys) });
     await withJournal(async (records, _verify, openIntents) => {
       expect(openIntents).toBe(0);
       for (const uid of store.list()) {
