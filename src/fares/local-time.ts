@@ -68,7 +68,7 @@ export function parseInstant(text: string, timeZone: string): number | null {
   const ms = Number((m[7] ?? '0').padEnd(3, '0'));
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   const check = new Date(asUtc);
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23) return null;
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
   const zone = m[8];
   if (zone === 'Z') return asUtc;
   if (zone !== undefined) {
