@@ -2,13 +2,17 @@ import { readFileSync } from 'node:fs';
 import type { DenyEntry, DenyList } from '../domain/deny-list.ts';
 import { ErrorCode, ValidatorError } from '../domain/errors.ts';
 
-/** The deny-list file until the signed 10-million-card format lands: `{version, entries: [{cardNumber, reason}]}`. */
+/**
+ * The first slice's deny-list file, `{version, entries: [{cardNumber, reason, action?}]}`. DenyListStore
+ * (deny-list-store.ts) reads it when the state directory has no snapshot yet, and MemoryDenyList serves
+ * small lists in tests.
+ */
 export interface DenyListDocument {
   readonly version: string;
   readonly entries: readonly DenyEntry[];
 }
 
-/** A deny list held in memory, looked up in O(1). */
+/** A small deny list held in a Map (tests, simulation). */
 export class MemoryDenyList implements DenyList {
   private readonly byNumber: ReadonlyMap<string, DenyEntry>;
 
@@ -29,15 +33,22 @@ export class MemoryDenyList implements DenyList {
 }
 
 /**
- * Loads the deny list; a missing file is an empty list of version "none". A damaged file is an error,
- * never an empty list: starting without the entries would let blocked cards ride.
+ * Loads the first slice's JSON deny list; a missing file is an empty list of version "none". A damaged file
+ * is an error, never an empty list: starting without the entries would let blocked cards ride.
+ * Superseded by DenyListStore.open, which also reads this file when there is no snapshot.
  */
 export function loadDenyListFile(path: string): MemoryDenyList {
+  const doc = readDenyListDocument(path);
+  return doc === null ? new MemoryDenyList('none', []) : new MemoryDenyList(doc.version, doc.entries);
+}
+
+/** The JSON list's contents, checked; null when the file does not exist. */
+export function readDenyListDocument(path: string): DenyListDocument | null {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return new MemoryDenyList('none', []);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new ValidatorError(ErrorCode.ConfigInvalid, `cannot read deny list ${path}: ${(e as Error).message}`, { cause: e });
   }
   const fail = (what: string): never => {
@@ -61,7 +72,8 @@ export function loadDenyListFile(path: string): MemoryDenyList {
     if (typeof e?.cardNumber !== 'string' || !/^\d{1,19}$/.test(e.cardNumber)) {
       return fail(`entries[${i}].cardNumber must be a string of 1 to 19 digits`);
     }
-    return { cardNumber: e.cardNumber, reason: typeof e.reason === 'string' ? e.reason : 'unspecified' };
+    const action = e.action === 'block' ? 'block' : 'reject';
+    return { cardNumber: e.cardNumber, reason: typeof e.reason === 'string' ? e.reason : 'unspecified', action };
   });
-  return new MemoryDenyList(version, checked);
+  return { version, entries: checked };
 }

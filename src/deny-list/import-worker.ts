@@ -1,0 +1,18 @@
+/** The import worker's entry: parse, build and write off the main thread, so that no tap waits behind it. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { isDenyListError } from './deny-list-error.ts';
+import { runTask, type ImportTask } from './import-task.ts';
+import type { WorkerReply } from './run-in-worker.ts';
+
+function failure(e: unknown): WorkerReply {
+  if (isDenyListError(e)) return { ok: false, problem: e.problem, message: e.message };
+  const error = e instanceof Error ? e : new Error(String(e));
+  return { ok: false, problem: null, message: error.message, stack: error.stack ?? '' };
+}
+
+const port = parentPort;
+if (port === null) throw new Error('import-worker.ts runs as a worker thread (run-in-worker.ts starts it)');
+runTask(workerData as ImportTask).then(
+  (result): void => port.postMessage({ ok: true, result } satisfies WorkerReply),
+  (e: unknown): void => port.postMessage(failure(e)),
+);
