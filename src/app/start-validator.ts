@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger.ts';
 import { TerminalPanel } from './panel/terminal-panel.ts';
 import { panelState } from './panel/panel-state.ts';
 import type { Paths } from './paths.ts';
+import { createPcscHardware } from './pcsc-hardware.ts';
 import { createSimulation, type Simulation } from './simulation/create-simulation.ts';
 import { ValidatorApp } from './validator-app.ts';
 
@@ -15,7 +16,9 @@ export interface StartOptions {
   readonly config: Config;
   readonly paths: Paths;
   readonly log: Logger;
-  /** Draw the live panel on this terminal and take single keys. */
+  /** Every device simulated (npm start); otherwise the PC/SC readers of the config. */
+  readonly simulate: boolean;
+  /** Draw the live panel on this terminal and take single keys (simulation only). */
   readonly panel: boolean;
   readonly softwareVersion: string;
   readonly onFatal: (e: unknown) => void;
@@ -34,7 +37,8 @@ const MIB = 1024 * 1024;
 export async function startValidator(options: StartOptions): Promise<RunningValidator> {
   const { config, paths, log } = options;
   const clock = systemClock;
-  const simulation = createSimulation({ config, paths, clock, log: log.child('sim') });
+  const simulation = options.simulate ? createSimulation({ config, paths, clock, log: log.child('sim') }) : null;
+  const hardware = simulation ? simulation.hardware : createPcscHardware({ config, configFile: paths.configFile, clock, log });
   const journal = openJournal({
     path: paths.journal,
     clock,
@@ -59,8 +63,8 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
       journal,
       denyList,
       fares,
-      hardware: simulation.hardware,
-      simulator: simulation.simulator,
+      hardware,
+      simulator: simulation ? simulation.simulator : null,
       clock,
       ids: randomIds,
       log,
@@ -69,13 +73,13 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
     });
   } catch (e) {
     journal.close();
-    await simulation.hardware.close();
+    await hardware.close();
     throw e;
   }
 
   const quitListeners: (() => void)[] = [];
-  const stopPanel = options.panel ? attachPanel(app, simulation, options, () => quitListeners.forEach((l) => l())) : null;
-  if (!options.panel) announce(app, paths, log);
+  const stopPanel = options.panel && simulation ? attachPanel(app, simulation, options, () => quitListeners.forEach((l) => l())) : null;
+  if (!stopPanel) announce(app, paths, log);
 
   return {
     app,
@@ -89,6 +93,10 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
 
 /** Without a terminal: say where the data lives and how to tap, in the log. */
 function announce(app: ValidatorApp, paths: Paths, log: Logger): void {
+  if (!app.simulator) {
+    log.info(`data in ${paths.stateDir}; present a Qom Card to a reader`);
+    return;
+  }
   const profiles = app.simulator?.profiles.map((p) => p.name).join(', ') ?? '';
   log.info(`data in ${paths.stateDir}; present a simulated card from another shell: npx validator tap <profile> (${profiles})`);
 }

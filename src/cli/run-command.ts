@@ -3,7 +3,7 @@ import { daemonLogger } from '../app/logging.ts';
 import { resolvePaths } from '../app/paths.ts';
 import { startValidator } from '../app/start-validator.ts';
 import { loadConfigFile, parseConfig } from '../config/load-config.ts';
-import { describeError, ErrorCode, ValidatorError } from '../domain/errors.ts';
+import { describeError } from '../domain/errors.ts';
 
 export interface RunOptions {
   readonly stateDir?: string;
@@ -19,13 +19,8 @@ const STOP_DEADLINE_MS = 5_000;
 export async function runCommand(options: RunOptions): Promise<number> {
   const paths = resolvePaths(options);
   const config = paths.configFile ? loadConfigFile(paths.configFile) : parseConfig({}, 'the built-in defaults');
-  if (!options.simulate) {
-    throw new ValidatorError(
-      ErrorCode.InvalidState,
-      'this build has no real hardware adapters yet (the PC/SC reader and serial units come with their issues): run with --simulate',
-    );
-  }
-  const panel = options.panel && process.stdout.isTTY && process.stdin.isTTY;
+  const simulate = options.simulate ?? false;
+  const panel = simulate && options.panel && process.stdout.isTTY && process.stdin.isTTY;
   const log = daemonLogger(config.log.level, panel ? paths.panelLog : null);
 
   let exiting = false;
@@ -41,7 +36,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   process.on('uncaughtException', die);
   process.on('unhandledRejection', die);
 
-  const running = await startValidator({ config, paths, log, panel, softwareVersion: softwareVersion(), onFatal: die });
+  const running = await startValidator({ config, paths, log, simulate, panel, softwareVersion: softwareVersion(), onFatal: die });
 
   return new Promise<number>((resolveExit) => {
     const stop = (signal: string): void => {

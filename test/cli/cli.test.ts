@@ -136,9 +136,9 @@ describe('validator run refuses what it cannot run', () => {
     expect(run.stderr).toContain('the card holds 28 together');
   });
 
-  it('says to use --simulate while there are no hardware adapters', async () => {
+  it('refuses real readers without a key file, saying which setting to make', async () => {
     const run = await cli(['run', '--state-dir', tempState()]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('run with --simulate');
+    expect(run.stderr).toContain('set keys.file in the config');
   });
 });
