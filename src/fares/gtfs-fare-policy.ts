@@ -5,7 +5,7 @@ import { Reason } from '../domain/reasons.ts';
 import type { TapContext } from '../domain/tap-context.ts';
 import { CARD_MAX_AMOUNT, CARD_MAX_TRANSFERS } from './card-limits.ts';
 import type { FareBundle } from './fare-bundle.ts';
-import { type Payer, type PricedLeg, transferFare } from './transfer-fare.ts';
+import { cheapestCharge, type Payer, type PricedLeg } from './transfer-fare.ts';
 
 export interface GtfsFarePolicyOptions {
   /** The same card on the same vehicle within this window is "already paid" (default 10 s). */
@@ -76,17 +76,10 @@ export class GtfsFarePolicy implements FarePolicy {
 
     const boarding = this.legsAt(context.route, context.stop, now, payer);
     if (boarding.length === 0) return reject(Reason.NoFare);
-    let amount = Math.min(...boarding.map((l) => l.amount));
-    let transfer = false;
     // Another tap on the same bus after the repeat window is another rider (families share a card), never a transfer.
-    if (last !== null && !sameVehicle) {
-      const legsAt = (route: string | null, stop: string | null, time: number): readonly PricedLeg[] => this.legsAt(route, stop, time, payer);
-      const asTransfer = transferFare(this.bundle, last, boarding, payer, now, legsAt);
-      if (asTransfer !== null) {
-        amount = asTransfer;
-        transfer = true;
-      }
-    }
+    const continues = sameVehicle ? null : last;
+    const legsAt = (route: string | null, stop: string | null, time: number): readonly PricedLeg[] => this.legsAt(route, stop, time, payer);
+    const { amount, transfer } = cheapestCharge(this.bundle, continues, boarding, payer, now, legsAt);
 
     // Only a type 1 transfer (A + AB + B) can add up past what the card records; refusing beats a failed write.
     if (amount > CARD_MAX_AMOUNT) return reject(Reason.NoFare);

@@ -15,44 +15,70 @@ export interface Payer {
   readonly medium: string;
 }
 
+/** What a boarding is charged, and whether as a transfer. */
+export interface Charge {
+  readonly amount: number;
+  readonly transfer: boolean;
+}
+
 /**
- * What the boarding costs as a transfer from the card's last trip, or null when no transfer rule applies
- * ("there is no transfer arrangement and the legs are considered separate"). The card's chain record is all
- * that is known of the earlier legs; docs/fares.md says how each field of fare_transfer_rules.txt is read
- * from it. When several readings are open (several rules, several leg groups), the rider's cheapest is taken.
+ * What the boarding costs, given the card's last trip (null: none, or not to be continued). For each leg rule
+ * the boarding matches, a transfer rule that applies "must be processed" and gives its cost; a leg with none
+ * costs its own fare ("the legs are considered separate"). The card's chain record is all that is known of the
+ * earlier legs: docs/fares.md says how each field of fare_transfer_rules.txt is read from it. Of the open
+ * readings (several leg rules, several previous leg groups, several transfer rules) the rider's cheapest is
+ * charged; a transfer wins a tie.
  */
-export function transferFare(
+export function cheapestCharge(
   bundle: FareBundle,
-  last: LastTrip,
+  last: LastTrip | null,
   boarding: readonly PricedLeg[],
   payer: Payer,
   now: number,
   legsAt: (route: string | null, stop: string | null, time: number) => readonly PricedLeg[],
-): number | null {
-  const nowSeconds = Math.floor(now / 1000) * 1000;
-  // The card keeps whole seconds. A last trip after this boarding means a clock is wrong: no transfer on that.
-  if (nowSeconds < last.time) return null;
-  const fromGroups = new Set<string>();
-  for (const leg of legsAt(last.route === '' ? null : last.route, last.stop, last.time)) {
-    if (leg.rule.legGroupId !== null) fromGroups.add(leg.rule.legGroupId);
+): Charge {
+  const fromGroups = last === null ? new Set<string>() : previousGroups(last, now, legsAt);
+  let best: Charge | null = null;
+  for (const leg of boarding) {
+    const asTransfer = last === null || leg.rule.legGroupId === null ? null : transferAmount(bundle, last, fromGroups, leg, payer, now);
+    const option: Charge = asTransfer === null ? { amount: leg.amount, transfer: false } : { amount: asTransfer, transfer: true };
+    if (best === null || option.amount < best.amount || (option.amount === best.amount && option.transfer && !best.transfer)) best = option;
   }
+  return best ?? { amount: 0, transfer: false };
+}
+
+/** The leg groups of the last trip's leg, matched again from the route, stop and time on the card. */
+function previousGroups(
+  last: LastTrip,
+  now: number,
+  legsAt: (route: string | null, stop: string | null, time: number) => readonly PricedLeg[],
+): ReadonlySet<string> {
+  const groups = new Set<string>();
+  // The card keeps whole seconds. A last trip after this boarding means a clock is wrong: no transfer on that.
+  if (Math.floor(now / 1000) * 1000 < last.time) return groups;
+  for (const leg of legsAt(last.route === '' ? null : last.route, last.stop, last.time)) {
+    if (leg.rule.legGroupId !== null) groups.add(leg.rule.legGroupId);
+  }
+  return groups;
+}
+
+/** The cheapest transfer from one of the previous leg's groups into this leg, or null when no rule applies. */
+function transferAmount(bundle: FareBundle, last: LastTrip, fromGroups: ReadonlySet<string>, leg: PricedLeg, payer: Payer, now: number): number | null {
+  const to = leg.rule.legGroupId;
+  if (to === null) return null;
   // "the current transfer count of the sub-journey": the transfers on the card, and this one.
   const transferCount = last.transfersUsed + 1;
   // duration_limit_type 1: "Between the departure fare validation of the first leg in transfer sub-journey and
   // the departure fare validation of the last leg", measured "starting from the first matched leg": chainStart.
-  const elapsedSeconds = (nowSeconds - last.chainStart) / 1000;
-
+  const elapsedSeconds = (Math.floor(now / 1000) * 1000 - last.chainStart) / 1000;
   let best: number | null = null;
   for (const from of fromGroups) {
-    for (const leg of boarding) {
-      if (leg.rule.legGroupId === null) continue;
-      for (const rule of byTransferCount(bundle.transfers.match(from, leg.rule.legGroupId), transferCount)) {
-        if (rule.durationLimit !== null && (elapsedSeconds < 0 || elapsedSeconds > rule.durationLimit)) continue;
-        const transferAmount = rule.productId === null ? 0 : bundle.prices.price(rule.productId, payer.category, payer.medium);
-        if (transferAmount === undefined) continue;
-        const amount = charge(rule, transferAmount, leg.amount, last);
-        if (best === null || amount < best) best = amount;
-      }
+    for (const rule of byTransferCount(bundle.transfers.match(from, to), transferCount)) {
+      if (rule.durationLimit !== null && (elapsedSeconds < 0 || elapsedSeconds > rule.durationLimit)) continue;
+      const product = rule.productId === null ? 0 : bundle.prices.price(rule.productId, payer.category, payer.medium);
+      if (product === undefined) continue;
+      const amount = charge(rule, product, leg.amount, last);
+      if (best === null || amount < best) best = amount;
     }
   }
   return best;

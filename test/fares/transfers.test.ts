@@ -164,6 +164,35 @@ describe('what counts as a transfer from the card\'s chain record', () => {
   });
 });
 
+describe('several leg rules for one boarding', () => {
+  it('charges the rider\'s cheapest reading: a leg with no transfer rule can beat a transfer that costs more', () => {
+    const fares = new GtfsFarePolicy(
+      bundle({
+        'fare_products.txt': csv(['fare_product_id', 'amount', 'currency'], ['day', '10000', 'IRR'], ['boarding', '20000', 'IRR'], ['add', '15000', 'IRR']),
+        // The same boarding is a "cheap" leg or a "linked" leg; only "linked" has a transfer rule, A + AB + B.
+        'fare_leg_rules.txt': csv(['leg_group_id', 'fare_product_id'], ['cheap', 'day'], ['linked', 'boarding']),
+        'fare_transfer_rules.txt': csv(TRANSFER_HEADER, ['linked', 'linked', '-1', '', '', '1', 'add'], ['cheap', 'linked', '', '', '', '1', 'add']),
+      }),
+    );
+    const now = at('2025-06-03 08:30');
+    expect(fares.quote(card(), context(), now)).toMatchObject({ amount: 10_000, transfer: false });
+    expect(fares.quote(card({ lastTrip: lastTrip(now, 10) }), context(), now)).toMatchObject({ amount: 10_000, transfer: false, lastTrip: { transfersUsed: 0 } });
+  });
+
+  it('takes the transfer on a tie, continuing the chain', () => {
+    const fares = new GtfsFarePolicy(
+      bundle({
+        'fare_products.txt': csv(['fare_product_id', 'amount', 'currency'], ['boarding', '20000', 'IRR'], ['add', '20000', 'IRR']),
+        'fare_leg_rules.txt': csv(['leg_group_id', 'fare_product_id'], ['bus', 'boarding']),
+        'fare_transfer_rules.txt': csv(TRANSFER_HEADER, ['bus', 'bus', '-1', '', '', '0', 'add']),
+      }),
+    );
+    const now = at('2025-06-03 08:30');
+    const last = lastTrip(now, 10);
+    expect(fares.quote(card({ lastTrip: last }), context(), now)).toMatchObject({ amount: 20_000, transfer: true, lastTrip: { transfersUsed: 1, chainStart: last.chainStart } });
+  });
+});
+
 describe('a tap with no context', () => {
   it('charges a bus with no route assigned and no stop known by the rules that name neither', () => {
     const fares = new GtfsFarePolicy(bundle());
