@@ -16,7 +16,6 @@ export const INFO_BLOCK = 4;
 export const RESERVED_BLOCKS = [10, 14] as const;
 
 export type SlotId = 'A' | 'B';
-export const SLOT_IDS: readonly SlotId[] = ['A', 'B'];
 
 export interface SlotBlocks {
   readonly head: number;

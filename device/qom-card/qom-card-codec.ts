@@ -15,7 +15,6 @@ import {
   otherSlot,
   QOM_ACCESS,
   QOM_SECTORS,
-  SLOT_IDS,
   SLOTS,
   VALIDATOR_KEY,
   type SlotId,
@@ -92,13 +91,9 @@ export class QomCardCodec {
    */
   async inspect(client: ClassicClient, uid: Buffer): Promise<CardInspection> {
     const { info, heads } = await this.readSector1(client, uid);
-    const readings = {} as Record<SlotId, SlotReading>;
-    const slots = {} as Record<SlotId, CardInspection['slots'][SlotId]>;
-    for (const slot of SLOT_IDS) {
-      const body = await this.readBody(client, uid, slot);
-      readings[slot] = this.decode(uid, info, heads[slot], body);
-      slots[slot] = slotInspection(readings[slot], [heads[slot], ...body]);
-    }
+    const bodies = { A: await this.readBody(client, uid, 'A'), B: await this.readBody(client, uid, 'B') };
+    const readings = { A: this.decode(uid, info, heads.A, bodies.A), B: this.decode(uid, info, heads.B, bodies.B) };
+    const slots = { A: slotInspection(readings.A, [heads.A, ...bodies.A]), B: slotInspection(readings.B, [heads.B, ...bodies.B]) };
     const verdict = await judgeCard(uid, info, heads, (slot) => Promise.resolve(readings[slot]));
     const decoded = decodeInfo(info);
     return {
