@@ -5,7 +5,7 @@ import { Reason } from '../domain/reasons.ts';
 import type { TapContext } from '../domain/tap-context.ts';
 import { CARD_MAX_AMOUNT, CARD_MAX_TRANSFERS } from './card-limits.ts';
 import type { FareBundle } from './fare-bundle.ts';
-import { cheapestCharge, type Payer, type PricedLeg } from './transfer-fare.ts';
+import { cheapestCharge, type LegsAt, type Payer, type PricedLeg } from './transfer-fare.ts';
 
 export interface GtfsFarePolicyOptions {
   /** The same card on the same vehicle within this window is "already paid" (default 10 s). */
@@ -77,9 +77,7 @@ export class GtfsFarePolicy implements FarePolicy {
     const boarding = this.legsAt(context.route, context.stop, now, payer);
     if (boarding.length === 0) return reject(Reason.NoFare);
     // Another tap on the same bus after the repeat window is another rider (families share a card), never a transfer.
-    const continues = sameVehicle ? null : last;
-    const legsAt = (route: string | null, stop: string | null, time: number): readonly PricedLeg[] => this.legsAt(route, stop, time, payer);
-    const { amount, transfer } = cheapestCharge(this.bundle, continues, boarding, payer, now, legsAt);
+    const { amount, transfer } = cheapestCharge(this.bundle, sameVehicle ? null : last, boarding, payer, now, this.legsAt);
 
     // Only a type 1 transfer (A + AB + B) can add up past what the card records; refusing beats a failed write.
     if (amount > CARD_MAX_AMOUNT) return reject(Reason.NoFare);
@@ -89,7 +87,7 @@ export class GtfsFarePolicy implements FarePolicy {
   }
 
   /** The leg rules a boarding matches at the highest rule_priority, each with its price for the payer; unpriced ones dropped. */
-  private legsAt(route: string | null, stop: string | null, time: number, payer: Payer): PricedLeg[] {
+  private readonly legsAt: LegsAt = (route, stop, time, payer) => {
     const { legs, timeframes, clock, prices } = this.bundle;
     let moment: ReturnType<typeof clock.at> | null = null;
     const rules = legs.match(route, stop, (group) => timeframes.contains(group, (moment ??= clock.at(time))));
@@ -99,7 +97,7 @@ export class GtfsFarePolicy implements FarePolicy {
       if (amount !== undefined) priced.push({ rule, amount });
     }
     return priced;
-  }
+  };
 }
 
 /** The chain record to write: a transfer continues the last trip's chain, anything else starts one. */

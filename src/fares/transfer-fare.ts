@@ -15,6 +15,8 @@ export interface Payer {
   readonly medium: string;
 }
 
+const NO_GROUPS: ReadonlySet<string> = new Set();
+
 /** What a boarding is charged, and whether as a transfer. */
 export interface Charge {
   readonly amount: number;
@@ -35,28 +37,31 @@ export function cheapestCharge(
   boarding: readonly PricedLeg[],
   payer: Payer,
   now: number,
-  legsAt: (route: string | null, stop: string | null, time: number) => readonly PricedLeg[],
+  legsAt: LegsAt,
 ): Charge {
-  const fromGroups = last === null ? new Set<string>() : previousGroups(last, now, legsAt);
-  let best: Charge | null = null;
+  const fromGroups = last === null ? NO_GROUPS : previousGroups(last, now, payer, legsAt);
+  let amount = Infinity;
+  let transfer = false;
   for (const leg of boarding) {
-    const asTransfer = last === null || leg.rule.legGroupId === null ? null : transferAmount(bundle, last, fromGroups, leg, payer, now);
-    const option: Charge = asTransfer === null ? { amount: leg.amount, transfer: false } : { amount: asTransfer, transfer: true };
-    if (best === null || option.amount < best.amount || (option.amount === best.amount && option.transfer && !best.transfer)) best = option;
+    const asTransfer = last === null || fromGroups.size === 0 ? null : transferAmount(bundle, last, fromGroups, leg, payer, now);
+    const option = asTransfer ?? leg.amount;
+    if (option < amount || (option === amount && asTransfer !== null)) {
+      amount = option;
+      transfer = asTransfer !== null;
+    }
   }
-  return best ?? { amount: 0, transfer: false };
+  return { amount: amount === Infinity ? 0 : amount, transfer };
 }
 
+/** The leg rules a boarding matches for a payer, priced: how the policy matches a leg. */
+export type LegsAt = (route: string | null, stop: string | null, time: number, payer: Payer) => readonly PricedLeg[];
+
 /** The leg groups of the last trip's leg, matched again from the route, stop and time on the card. */
-function previousGroups(
-  last: LastTrip,
-  now: number,
-  legsAt: (route: string | null, stop: string | null, time: number) => readonly PricedLeg[],
-): ReadonlySet<string> {
+function previousGroups(last: LastTrip, now: number, payer: Payer, legsAt: LegsAt): ReadonlySet<string> {
   const groups = new Set<string>();
   // The card keeps whole seconds. A last trip after this boarding means a clock is wrong: no transfer on that.
   if (Math.floor(now / 1000) * 1000 < last.time) return groups;
-  for (const leg of legsAt(last.route === '' ? null : last.route, last.stop, last.time)) {
+  for (const leg of legsAt(last.route === '' ? null : last.route, last.stop, last.time, payer)) {
     if (leg.rule.legGroupId !== null) groups.add(leg.rule.legGroupId);
   }
   return groups;
