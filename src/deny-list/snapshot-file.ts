@@ -41,7 +41,9 @@ export function readSnapshot(path: string, layer: ImageMeta['layer']): PackedLay
     );
   }
   const views = openImage(image, path);
-  if (views.meta.layer !== layer) throw new DenyListError(DenyListProblem.SnapshotDamaged, `${path} holds a deny-list ${views.meta.layer}, not a ${layer}`);
+  if (views.meta.layer !== layer) {
+    throw new DenyListError(DenyListProblem.SnapshotDamaged, `${path} holds the deny list's ${views.meta.layer} layer where its ${layer} belongs`);
+  }
   checkEntries(views, path);
   return new PackedLayer(image, path);
 }

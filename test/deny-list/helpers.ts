@@ -6,6 +6,7 @@ import { afterEach, beforeEach, expect } from 'vitest';
 import { deltaLines, fullListLines, writeLines } from '../../bench/deny-list-fixtures.ts';
 import { isDenyListError, type DenyListError, type DenyListProblem } from '../../src/deny-list/deny-list-error.ts';
 import { DenyListStore, type DenyListStoreOptions } from '../../src/deny-list/deny-list-store.ts';
+import { runTask } from '../../src/deny-list/import-task.ts';
 import type { Clock } from '../../src/domain/time.ts';
 import { createLogger, type Logger } from '../../src/log/logger.ts';
 
@@ -41,8 +42,12 @@ export function recordingLogger(): { log: Logger; lines: { level: string; msg: s
   return { log, lines };
 }
 
+/**
+ * A store on a state directory. Its imports run on the test's thread (runTask, the code the worker runs),
+ * which saves a worker start per import; tests of the worker itself pass `run: runInWorker`.
+ */
 export function openStore(stateDir: string, options: Partial<DenyListStoreOptions> = {}): DenyListStore {
-  return DenyListStore.open({ stateDir, clock: new ManualClock(), log: recordingLogger().log, ...options });
+  return DenyListStore.open({ stateDir, clock: new ManualClock(), log: recordingLogger().log, run: runTask, ...options });
 }
 
 /** Writes lines (each without its newline) as a list file; gzip-compressed when the name ends in .gz. */
