@@ -8,6 +8,8 @@ export interface Paths {
   readonly stateDir: string;
   readonly journal: string;
   readonly denyList: string;
+  /** The fare bundle the backend delivers (GTFS-Fares v2 directory). */
+  readonly fareBundle: string;
   readonly controlSocket: string;
   /** The simulated cards' memory (simulation only). */
   readonly simCards: string;
@@ -46,6 +48,7 @@ export function resolvePaths(overrides: PathOverrides, env: NodeJS.ProcessEnv = 
     stateDir,
     journal: join(stateDir, 'journal.db'),
     denyList: join(stateDir, 'denylist.json'),
+    fareBundle: join(stateDir, 'fares'),
     controlSocket: controlSocketPath(stateDir),
     simCards: join(stateDir, 'sim-cards'),
     panelLog: join(stateDir, 'validator.log'),

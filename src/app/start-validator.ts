@@ -1,8 +1,13 @@
-import { FlatFarePolicy } from '../domain/flat-fare-policy.ts';
 import { randomIds } from '../domain/ids.ts';
 import { systemClock } from '../domain/time.ts';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.ts';
 import { loadDenyListFile } from '../deny-list/file-deny-list.ts';
+import { ErrorCode, ValidatorError } from '../domain/errors.ts';
+import { loadFareBundleDir } from '../fares/read-bundle-dir.ts';
+import { requireBundle } from '../fares/load-fare-bundle.ts';
+import { ScheduledFarePolicy } from '../fares/scheduled-fare-policy.ts';
 import { openJournal } from '../journal/open-journal.ts';
 import type { Logger } from '../log/logger.ts';
 import { TerminalPanel } from './panel/terminal-panel.ts';
@@ -32,6 +37,8 @@ export interface RunningValidator {
 }
 
 const MIB = 1024 * 1024;
+/** The sample Qom bundle in this checkout (fares/qom-1404), for simulation. */
+const SAMPLE_FARE_BUNDLE = fileURLToPath(new URL('../../fares/qom-1404', import.meta.url));
 
 /** The composition root: the one place that builds adapters and hands them to the application. */
 export async function startValidator(options: StartOptions): Promise<RunningValidator> {
@@ -50,13 +57,13 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
   let app: ValidatorApp;
   try {
     const denyList = loadDenyListFile(paths.denyList);
-    const fares = new FlatFarePolicy({
-      version: config.fares.version,
-      baseFare: config.fares.baseFare,
-      categories: config.fares.categories,
-      repeatWindowMs: config.fares.repeatWindowSeconds * 1000,
-      negativeAllowance: config.fares.negativeAllowance,
-    });
+    const bundleDir = fareBundleDir(config, paths, options.simulate);
+    const fares = new ScheduledFarePolicy(
+      [requireBundle(loadFareBundleDir(bundleDir), bundleDir)],
+      { repeatWindowMs: config.fares.repeatWindowSeconds * 1000, negativeAllowance: config.fares.negativeAllowance },
+      clock,
+    );
+    log.info('fares loaded', { bundle: bundleDir, version: fares.version });
     app = await ValidatorApp.start({
       config,
       paths,
@@ -89,6 +96,17 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
       await app.stop();
     },
   };
+}
+
+/** The fare bundle in force at start: the configured one, the backend's in the state directory, or in simulation the sample. */
+function fareBundleDir(config: Config, paths: Paths, simulate: boolean): string {
+  if (config.fares.bundle !== null) return config.fares.bundle;
+  if (existsSync(paths.fareBundle)) return paths.fareBundle;
+  if (simulate) return SAMPLE_FARE_BUNDLE;
+  throw new ValidatorError(
+    ErrorCode.ConfigInvalid,
+    `no fare bundle: none in ${paths.fareBundle} yet, and fares.bundle is not set. Set fares.bundle to a GTFS-Fares v2 bundle directory (check it with: validator fares check DIR)`,
+  );
 }
 
 /** Without a terminal: say where the data lives and how to tap, in the log. */

@@ -55,7 +55,7 @@ export class ValidatorApp {
   private constructor(private readonly parts: AppParts) {
     const { config, journal, hardware, clock, ids, log } = parts;
     this.startedAt = new Date(clock.now());
-    const messages: MessageOptions = { moneyUnit: config.display.moneyUnit, lowBalance: 2 * config.fares.baseFare };
+    const messages: MessageOptions = { moneyUnit: config.display.moneyUnit, lowBalance: config.display.lowBalanceRials };
     this.pipeline = new TapPipeline({
       journal,
       sources: {

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { describeError, isValidatorError } from '../domain/errors.ts';
 import { registerCardCommands } from './card-command.ts';
+import { registerFaresCommands } from './fares-command.ts';
 import { runCommand } from './run-command.ts';
 import { statusCommand } from './status-command.ts';
 import { tapCommand } from './tap-command.ts';
@@ -62,6 +63,7 @@ export function buildProgram(): Command {
     });
 
   registerCardCommands(program);
+  registerFaresCommands(program);
 
   return program;
 }

@@ -65,18 +65,11 @@ export const configSchema = z
       .prefault({}),
     fares: z
       .object({
-        version: z.string().min(1).default('flat-1404.1'),
-        /** Full fare of one boarding in rials (the 1404 Qom Card fare). */
-        baseFare: rials.default(37_000),
-        /** Discount in whole percent per rider category; a category not listed is not accepted. */
-        categories: z
-          .record(id, z.object({ discountPercent: z.number().int().min(0).max(100) }).strict())
-          .default({
-            adult: { discountPercent: 0 },
-            student: { discountPercent: 50 },
-            senior: { discountPercent: 50 },
-            veteran: { discountPercent: 100 },
-          }),
+        /**
+         * The GTFS-Fares v2 bundle directory (docs/fares.md). null: the state directory's fares/ when the
+         * backend has put one there, else, in simulation only, the sample Qom bundle of this checkout.
+         */
+        bundle: z.string().min(1).nullable().default(null),
         /** The same card on the same vehicle within this window is "already paid". */
         repeatWindowSeconds: z.number().int().min(0).max(600).default(10),
         /** How far below zero a balance may go, rials. */
@@ -118,6 +111,8 @@ export const configSchema = z
       .object({
         /** Amounts on the passenger display; money itself stays integer rials. */
         moneyUnit: z.enum(['rial', 'toman']).default('toman'),
+        /** Below this balance (rials) an accepted tap also says "low balance": two 1404 adult fares. */
+        lowBalanceRials: rials.default(74_000),
         /** Seconds a tap's message stays before the welcome screen returns. */
         holdSeconds: z.number().min(0.5).max(30).default(3),
       })

@@ -25,6 +25,8 @@ const rejectText: Partial<Record<Reason, readonly [string, string]>> = {
   [Reason.UnknownCategory]: ['این نوع کارت پذیرفته نمی‌شود', 'به دفتر کارت شهروندی مراجعه کنید'],
   [Reason.CardInvalid]: ['کارت نامعتبر است', 'به دفتر کارت شهروندی مراجعه کنید'],
   [Reason.CardUnreadable]: ['کارت خوانده نشد', 'به دفتر کارت شهروندی مراجعه کنید'],
+  // No fare rule in force matches this ride: the bus's fares are wrong, not the passenger's card.
+  [Reason.NoFare]: ['کرایه این مسیر تعریف نشده است', 'لطفاً به راننده اطلاع دهید'],
   [Reason.CardNotIssued]: ['این کارت صادر نشده است', 'به دفتر کارت شهروندی مراجعه کنید'],
 };
 

@@ -31,7 +31,8 @@ function tempState(): string {
   return dir;
 }
 
-describe('validator command line with a running daemon', () => {
+// Each command is a fresh Node process (about 1 s each on a 2-core board): several to a test need more than 5 s.
+describe('validator command line with a running daemon', { timeout: 30_000 }, () => {
   const stateDir = tempState();
   const daemon = new Daemon(stateDir, { simulation: { exchangeLatencyMs: 1 } });
   const at = ['--state-dir', stateDir];
@@ -113,7 +114,7 @@ describe('validator command line with a running daemon', () => {
   });
 });
 
-describe('validator run refuses what it cannot run', () => {
+describe('validator run refuses what it cannot run', { timeout: 30_000 }, () => {
   it('lists every problem of a bad config file at once and exits 1', async () => {
     const stateDir = tempState();
     const config = join(stateDir, '..', 'bad.json');

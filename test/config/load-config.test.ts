@@ -19,7 +19,8 @@ describe('config', () => {
   it('fills every default from the schema', () => {
     const c = parseConfig({}, 'test.json');
     expect(c.tap.budgetMs).toBe(300);
-    expect(c.fares.baseFare).toBe(37_000);
+    expect(c.fares.bundle).toBeNull();
+    expect(c.display.lowBalanceRials).toBe(74_000);
     expect(c.network.timeZone).toBe('Asia/Tehran');
     expect(c.readers.map((r) => r.id)).toEqual(['front', 'rear']);
   });
@@ -27,15 +28,15 @@ describe('config', () => {
   it('lists every problem at once with key, value and what is allowed', () => {
     const message = problems({
       tap: { budgetMs: 5 },
-      fares: { baseFare: 1.5, categories: { student: { discountPercent: 120 } } },
+      fares: { negativeAllowance: 1.5, repeatWindowSeconds: 601 },
       display: { moneyUnit: 'dollar' },
       readers: [{ id: 'front' }, { id: 'front' }],
       colour: 'blue',
     });
     expect(message).toContain('test.json has 6 problems');
     expect(message).toContain('tap.budgetMs = 5: must be at least 50');
-    expect(message).toContain('fares.baseFare = 1.5: expected int');
-    expect(message).toContain('fares.categories.student.discountPercent = 120: must be at most 100');
+    expect(message).toContain('fares.negativeAllowance = 1.5: expected int');
+    expect(message).toContain('fares.repeatWindowSeconds = 601: must be at most 600');
     expect(message).toContain('display.moneyUnit = "dollar": allowed: "rial", "toman"');
     expect(message).toContain('reader ids must be unique');
     expect(message).toContain('unknown key "colour"');
