@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ErrorCode, isValidatorError, ValidatorError } from '../../src/domain/errors.ts';
 import { silentLogger, type Logger } from '../../src/log/logger.ts';
 import { toHex } from '../mifare/hex.ts';
@@ -32,6 +33,16 @@ export interface InsertOptions {
   readonly vanish?: VanishPlan;
 }
 
+/**
+ * pcscd asks vpcd whether the card is there every 400 ms, and vpcd takes a waiting connection as soon as
+ * the last one is gone: a card back in the field before the next poll would look as if it had never left.
+ * An insertion waits this long after the last card left the same reader, so that pcscd sees it go.
+ */
+export const VPCD_REMOVAL_MS = 500;
+
+/** When a card last left each vpcd endpoint, in this process (performance.now()). */
+const lastLeft = new Map<string, number>();
+
 /** vpcd's one-byte control frames (vsmartcard's vpcd.h). */
 const CONTROL = { powerOff: 0, powerOn: 1, reset: 2, atr: 4 } as const;
 const LENGTH_BYTES = 2;
@@ -61,6 +72,7 @@ export class VpcdCard {
   answerDelayMs = 0;
   private readonly log: Logger;
   private inserted: Inserted | null = null;
+  private inserting = false;
   private count = 0;
 
   constructor(
@@ -86,13 +98,48 @@ export class VpcdCard {
    * (another card holds that reader), and with InvalidState when this card is already inserted.
    */
   async insert(slot: VpcdSlot, options: InsertOptions = {}): Promise<void> {
-    if (this.inserted) {
-      throw new ValidatorError(ErrorCode.InvalidState, `card ${this.card.uidHex} is already inserted at ${this.inserted.where}; remove it first`);
+    if (this.inserted || this.inserting) {
+      throw new ValidatorError(ErrorCode.InvalidState, `card ${this.card.uidHex} is already inserted at ${this.inserted?.where ?? 'a reader'}; remove it first`);
     }
+    this.inserting = true;
+    try {
+      await this.connect(slot, options);
+    } finally {
+      this.inserting = false;
+    }
+  }
+
+  /** Takes the card out of the field: closes the connection, and resolves once it is closed. */
+  async remove(): Promise<void> {
+    const inserted = this.inserted;
+    if (!inserted) return;
+    this.drop(inserted, 'removed');
+    await inserted.closed;
+  }
+
+  /** Arms a removal mid-conversation, counted from now (VirtualClassicCard's semantics). */
+  armVanish(plan: VanishPlan): void {
+    if (!this.inserted) throw new ValidatorError(ErrorCode.InvalidState, `card ${this.card.uidHex} is not inserted`);
+    this.card.armVanish(plan);
+  }
+
+  /** Shorthand: the next n APDUs are answered, the one after is cut and the card leaves. */
+  vanishAfter(exchanges: number, tornWrite: TornWrite = 'unchanged'): void {
+    this.armVanish({ afterExchanges: exchanges, tornWrite });
+  }
+
+  /** Resolves when the card is out of the field (removed, vanished, or vpcd went away). */
+  async whenGone(): Promise<void> {
+    await this.inserted?.closed;
+  }
+
+  private async connect(slot: VpcdSlot, options: InsertOptions): Promise<void> {
     const host = typeof slot === 'number' ? (this.options.host ?? VPCD_HOST) : (slot.host ?? VPCD_HOST);
     const port = typeof slot === 'number' ? (this.options.basePort ?? VPCD_BASE_PORT) + slot : slot.port;
-    const socket = await open(host, port);
     const where = `vpcd ${host}:${port}`;
+    const sinceLeft = performance.now() - (lastLeft.get(where) ?? Number.NEGATIVE_INFINITY);
+    if (sinceLeft < VPCD_REMOVAL_MS) await delay(VPCD_REMOVAL_MS - sinceLeft);
+    const socket = await open(host, port);
     const greeted = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), this.options.greetingTimeoutMs ?? 2_000);
       socket.once('data', () => {
@@ -132,30 +179,6 @@ export class VpcdCard {
       );
     }
     this.log.debug('card inserted', { card: this.card.uidHex, where });
-  }
-
-  /** Takes the card out of the field (closes the connection); resolves once vpcd has seen it go. */
-  async remove(): Promise<void> {
-    const inserted = this.inserted;
-    if (!inserted) return;
-    this.drop(inserted, 'removed');
-    await inserted.closed;
-  }
-
-  /** Arms a removal mid-conversation, counted from now (VirtualClassicCard's semantics). */
-  armVanish(plan: VanishPlan): void {
-    if (!this.inserted) throw new ValidatorError(ErrorCode.InvalidState, `card ${this.card.uidHex} is not inserted`);
-    this.card.armVanish(plan);
-  }
-
-  /** Shorthand: the next n APDUs are answered, the one after is cut and the card leaves. */
-  vanishAfter(exchanges: number, tornWrite: TornWrite = 'unchanged'): void {
-    this.armVanish({ afterExchanges: exchanges, tornWrite });
-  }
-
-  /** Resolves when the card is out of the field (removed, vanished, or vpcd went away). */
-  async whenGone(): Promise<void> {
-    await this.inserted?.closed;
   }
 
   private receive(inserted: Inserted, chunk: Buffer): void {
@@ -240,6 +263,7 @@ export class VpcdCard {
     for (const timer of inserted.timers) clearTimeout(timer);
     inserted.timers.clear();
     inserted.stopWrites?.();
+    lastLeft.set(inserted.where, performance.now());
     this.card.leave(inserted.token);
     this.log.debug('card out of the field', { card: this.card.uidHex, where: inserted.where, why });
   }
