@@ -14,6 +14,8 @@ export enum DenyListProblem {
   SnapshotDamaged = 'SNAPSHOT_DAMAGED',
   /** Another process changed the snapshot since this one loaded it. */
   ChangedOnDisk = 'CHANGED_ON_DISK',
+  /** The store was closed (the validator is stopping) before the import finished: try again later. */
+  Cancelled = 'CANCELLED',
 }
 
 /** The ValidatorError code each problem travels under (the control socket carries only that code). */
@@ -24,6 +26,7 @@ const CODES: Record<DenyListProblem, ErrorCode> = {
   [DenyListProblem.WriteFailed]: ErrorCode.InvalidState,
   [DenyListProblem.SnapshotDamaged]: ErrorCode.ConfigInvalid,
   [DenyListProblem.ChangedOnDisk]: ErrorCode.InvalidState,
+  [DenyListProblem.Cancelled]: ErrorCode.InvalidState,
 };
 
 /** A deny-list failure: a ValidatorError whose `problem` says what the caller can do about it. */

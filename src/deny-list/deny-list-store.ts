@@ -2,12 +2,14 @@ import type { DenyEntry, DenyList } from '../domain/deny-list.ts';
 import type { Clock } from '../domain/time.ts';
 import type { Logger } from '../log/logger.ts';
 import { describeError } from '../domain/errors.ts';
+import { DenyListError, DenyListProblem } from './deny-list-error.ts';
 import { denyListPaths, type DenyListPaths } from './deny-list-paths.ts';
 import type { ImportSummary, ImportTask, OnDisk, TaskResult } from './import-task.ts';
 import { loadDenyList } from './load-deny-list.ts';
 import { LayeredDenyList } from './layered-deny-list.ts';
 import { PackedLayer } from './packed-layer.ts';
 import { runInWorker } from './run-in-worker.ts';
+import { removeOrphanTempFiles } from './snapshot-file.ts';
 import type { VerifiedListFile } from './verified-list.ts';
 
 export interface DenyListStoreOptions {
@@ -17,8 +19,8 @@ export interface DenyListStoreOptions {
   readonly log: Logger;
   /** Fold the overlay into a new base once it holds more entries than this (default: an eighth of the base, at least 262,144). */
   readonly compactAt?: (baseEntries: number) => number;
-  /** Runs a task off the main thread (default: a worker thread); tests may pass a failing one. */
-  readonly run?: (task: ImportTask) => Promise<TaskResult>;
+  /** Runs a task off the main thread (default: a worker thread, ended on abort); tests run it on their own. */
+  readonly run?: (task: ImportTask, signal: AbortSignal) => Promise<TaskResult>;
 }
 
 const defaultCompactAt = (baseEntries: number): number => Math.max(262_144, Math.floor(baseEntries / 8));
@@ -31,6 +33,7 @@ const defaultCompactAt = (baseEntries: number): number => Math.max(262_144, Math
  */
 export class DenyListStore implements DenyList {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly closing = new AbortController();
 
   private constructor(
     private readonly paths: DenyListPaths,
@@ -46,6 +49,7 @@ export class DenyListStore implements DenyList {
    */
   static open(options: DenyListStoreOptions): DenyListStore {
     const paths = denyListPaths(options.stateDir);
+    removeOrphanTempFiles(paths, options.log);
     const loaded = loadDenyList(paths, options.clock.now(), options.log);
     return new DenyListStore(paths, options, loaded.list, loaded.onDisk);
   }
@@ -94,6 +98,15 @@ export class DenyListStore implements DenyList {
     await this.queue;
   }
 
+  /**
+   * For shutdown: ends a running import or compaction (it rejects with Cancelled; the files stay whole) and
+   * refuses new ones. Lookups go on answering from the list in force.
+   */
+  async close(): Promise<void> {
+    this.closing.abort();
+    await this.idle();
+  }
+
   private compactIfDue(): void {
     const { base, overlay } = this.current;
     if (overlay === null || overlay.count <= (this.options.compactAt ?? defaultCompactAt)(base.count)) return;
@@ -117,19 +130,22 @@ export class DenyListStore implements DenyList {
       paths: this.paths,
       onDisk: this.onDisk,
     };
-    return (this.options.run ?? runInWorker)(task);
+    return (this.options.run ?? runInWorker)(task, this.closing.signal);
   }
 
   /** The swap: one reference. A tap in progress finishes on the list it started with. */
   private swap(result: TaskResult): void {
-    const base = result.base === this.current.base.image ? this.current.base : new PackedLayer(result.base, this.paths.snapshot);
+    const base = new PackedLayer(result.base, this.paths.snapshot);
     const overlay = result.overlay === null ? null : new PackedLayer(result.overlay, this.paths.overlay);
     this.current = new LayeredDenyList(base, overlay);
     this.onDisk = result.onDisk;
   }
 
   private enqueue<T>(job: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(job);
+    const run = this.queue.then(() => {
+      if (this.closing.signal.aborted) throw new DenyListError(DenyListProblem.Cancelled, 'the deny list is closed: the validator is stopping');
+      return job();
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }

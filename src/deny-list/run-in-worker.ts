@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { DenyListError, type DenyListProblem } from './deny-list-error.ts';
+import { DenyListError, DenyListProblem } from './deny-list-error.ts';
 import type { ImportTask, TaskResult } from './import-task.ts';
 
 export type WorkerReply =
@@ -19,18 +19,36 @@ function startWorker(task: ImportTask): Worker {
   return new Worker(boot, { eval: true, workerData: task });
 }
 
-/** Runs one task in a worker thread; resolves with the next list (already on disk) or rejects as the task did. */
-export function runInWorker(task: ImportTask): Promise<TaskResult> {
+/**
+ * Runs one task in a worker thread; resolves with the next list (already on disk) or rejects as the task did.
+ * An abort terminates the worker (DenyListError Cancelled): its writes are temp file and rename, so the
+ * files on disk stay whole.
+ */
+export function runInWorker(task: ImportTask, signal?: AbortSignal): Promise<TaskResult> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(cancelled());
+      return;
+    }
     const worker = startWorker(task);
     let replied = false;
+    const abort = (): void => {
+      if (replied) return;
+      replied = true;
+      reject(cancelled());
+      void worker.terminate();
+    };
+    signal?.addEventListener('abort', abort, { once: true });
+    worker.once('exit', () => signal?.removeEventListener('abort', abort));
     worker.once('message', (reply: WorkerReply) => {
+      if (replied) return;
       replied = true;
       if (reply.ok) resolve(reply.result);
       else if (reply.problem !== null) reject(new DenyListError(reply.problem, reply.message));
       else reject(Object.assign(new Error(`deny-list import failed inside its worker: ${reply.message}`), { stack: reply.stack }));
     });
     worker.once('error', (e) => {
+      if (replied) return;
       replied = true;
       reject(e);
     });
@@ -38,4 +56,8 @@ export function runInWorker(task: ImportTask): Promise<TaskResult> {
       if (!replied) reject(new Error(`the deny-list import worker exited with code ${code} before it answered`));
     });
   });
+}
+
+function cancelled(): DenyListError {
+  return new DenyListError(DenyListProblem.Cancelled, 'the deny-list import was cancelled: the validator is stopping; the list in force stays');
 }

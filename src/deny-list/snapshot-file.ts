@@ -1,5 +1,7 @@
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Logger } from '../log/logger.ts';
+import type { DenyListPaths } from './deny-list-paths.ts';
 import { DenyListError, DenyListProblem } from './deny-list-error.ts';
 import { sealIsIntact } from './image-builder.ts';
 import { checkEntries, HASH_BYTES, openImage, type ImageMeta } from './packed-image.ts';
@@ -71,6 +73,40 @@ export function sealOnDisk(path: string): string | null {
 /** The seal of an image in memory, hex. */
 export function sealOf(image: SharedArrayBuffer): string {
   return Buffer.from(new Uint8Array(image, image.byteLength - HASH_BYTES)).toString('hex');
+}
+
+/**
+ * Removes temp files a killed writer left beside the images (`<image>.tmp-<pid>`), when that process is gone:
+ * 33 MB each for a 10-million-card base.
+ */
+export function removeOrphanTempFiles(paths: DenyListPaths, log: Logger): void {
+  const dir = dirname(paths.snapshot);
+  const names = new Set([basename(paths.snapshot), basename(paths.overlay)]);
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const m = /^(.+)\.tmp-(\d+)$/.exec(name);
+    if (!m || !names.has(m[1] ?? '') || processAlive(Number(m[2]))) continue;
+    try {
+      unlinkSync(join(dir, name));
+      log.info(`removed ${name}, left by an import that did not finish`);
+    } catch (e) {
+      log.warn(`cannot remove ${join(dir, name)}: ${(e as Error).message}`);
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Removes an image file, durably (an overlay folded into a new base); nothing when there is none. */

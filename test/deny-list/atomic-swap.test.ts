@@ -1,4 +1,6 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay, setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { generatedCard } from '../../bench/deny-list-fixtures.ts';
 import { DenyListProblem } from '../../src/deny-list/deny-list-error.ts';
@@ -55,5 +57,23 @@ describe('lookups while a list is applied in the worker', () => {
     expect(store.size).toBe(BASE);
     expect(store.lookup(generatedCard(BASE))).toBeUndefined();
     for (let i = 0; i < BASE; i += 101) expect(store.lookup(generatedCard(i))).toBeDefined();
+  });
+
+  it('end when the store closes for shutdown: the import is cancelled, the list and its files stay whole', async () => {
+    await openStore(dir.path).apply(depotListFile(await writeGeneratedFull(dir.path, 'full.gz', 'v1', BASE)));
+    const before = readFileSync(join(dir.path, 'denylist.snapshot'));
+    const store = openStore(dir.path, { run: runInWorker });
+    const full = await writeGeneratedFull(dir.path, 'full2.gz', 'v2', 2 * BASE);
+
+    const applying = store.apply(depotListFile(full));
+    await delay(300);
+    await store.close();
+
+    await expectDenyListError(applying, DenyListProblem.Cancelled, /cancelled: the validator is stopping/);
+    await expectDenyListError(store.apply(depotListFile(full)), DenyListProblem.Cancelled);
+    expect(store.version).toBe('v1');
+    expect(store.lookup(generatedCard(0))).toBeDefined();
+    expect(readFileSync(join(dir.path, 'denylist.snapshot')).equals(before)).toBe(true);
+    expect(openStore(dir.path).version).toBe('v1');
   });
 });

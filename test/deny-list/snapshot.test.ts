@@ -106,4 +106,16 @@ describe('the deny list at start', () => {
     expect(store.lookup('1')).toBeUndefined();
     expect(lines).toEqual([expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/no deny list .*every card passes/) as unknown })]);
   });
+
+  it('removes temp files that a killed import left, and keeps those of a live process', async () => {
+    await fullAndDelta();
+    const orphan = join(dir.path, 'denylist.snapshot.tmp-4194305');
+    const live = join(dir.path, `denylist.overlay.tmp-${process.pid}`);
+    const other = join(dir.path, 'notes.tmp-4194305');
+    for (const f of [orphan, live, other]) writeFileSync(f, 'partial');
+
+    openStore(dir.path);
+
+    expect([orphan, live, other].map((f) => existsSync(f))).toEqual([false, true, true]);
+  });
 });
