@@ -1,4 +1,3 @@
-import { keyHalves, keyOf } from './card-key.ts';
 import { openImage, type ImageMeta, type ImageViews, type Tuple } from './packed-image.ts';
 
 const TWO_16 = 65_536;
@@ -7,8 +6,6 @@ const TWO_16 = 65_536;
 export class PackedLayer {
   readonly meta: ImageMeta;
   private readonly views: ImageViews;
-  /** Scratch for the key being looked up: the tap path allocates nothing for an unlisted card. */
-  private readonly key = keyHalves();
 
   /** `source` names the image in errors (the snapshot's path). */
   constructor(
@@ -24,12 +21,7 @@ export class PackedLayer {
     return this.meta.count;
   }
 
-  /** The entry's position in key order, or −1. */
-  indexOf(cardNumber: string): number {
-    return keyOf(cardNumber, this.key) ? this.indexOfKey(this.key[0] ?? 0, this.key[1] ?? 0) : -1;
-  }
-
-  /** indexOf for a key (card-key.ts). */
+  /** The position in key order of the entry with this key (card-key.ts), or −1. */
   indexOfKey(hi: number, lo: number): number {
     const { highs, offsets, lows, meta } = this.views;
     const wide = meta.lowBits === 32;
