@@ -4,7 +4,7 @@ import { compactedBase, deltaOverlay, fullListBase } from './next-list.ts';
 import { checkEntries, openImage } from './packed-image.ts';
 import { PackedLayer } from './packed-layer.ts';
 import { readImport } from './read-import.ts';
-import { removeSnapshot, sealOf, writeSnapshot } from './snapshot-file.ts';
+import { removeSnapshot, sealOf, sealOnDisk, writeSnapshot } from './snapshot-file.ts';
 
 /** What an import did. */
 export interface ImportSummary {
@@ -75,7 +75,9 @@ export async function runTask(task: ImportTask): Promise<TaskResult> {
   const baseSeal = sealOf(task.base);
   const next = deltaOverlay(current, read, now, baseSeal);
   checked(next.image);
-  if (task.onDisk.base === null) writeSnapshot(paths.snapshot, task.base, null);
+  // A base never written (the first slice's JSON list) goes to disk before an overlay names it; a retry
+  // after a failed overlay write finds it there already.
+  if (task.onDisk.base === null && sealOnDisk(paths.snapshot) !== baseSeal) writeSnapshot(paths.snapshot, task.base, null);
   writeSnapshot(paths.overlay, next.image, task.onDisk.overlay);
   const entries = current.size + next.added - next.removed;
   return {
@@ -89,8 +91,15 @@ export async function runTask(task: ImportTask): Promise<TaskResult> {
 function newBase(task: ImportTask, image: SharedArrayBuffer, summary: ImportSummary | null): TaskResult {
   checked(image);
   writeSnapshot(task.paths.snapshot, image, task.onDisk.base);
-  removeSnapshot(task.paths.overlay);
-  return { summary, base: image, overlay: null, onDisk: { base: sealOf(image), overlay: null } };
+  // The new base is in force from here. An old overlay that cannot be removed is harmless (its base seal
+  // is not this base's, so a start ignores it) and the next delta overwrites it.
+  let overlay: string | null = null;
+  try {
+    removeSnapshot(task.paths.overlay);
+  } catch {
+    overlay = sealOnDisk(task.paths.overlay);
+  }
+  return { summary, base: image, overlay: null, onDisk: { base: sealOf(image), overlay } };
 }
 
 /** A built image gets the same structural check as one read from disk before it may serve taps. */

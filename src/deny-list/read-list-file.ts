@@ -44,18 +44,21 @@ export async function readListFile(path: string, reader: ListFileReader): Promis
   }
 
   const line = new ListLine();
-  let header: ListHeader | null = null;
+  // Set by take(); an object, so that the compiler does not assume take() never ran.
+  const read: { header: ListHeader | null } = { header: null };
   let lineNumber = 0;
   let entries = 0;
   let rest: Buffer | null = null;
-  const bad = (what: string): never => {
-    throw new DenyListError(DenyListProblem.BadList, `${path} line ${lineNumber}: ${what}`);
+  const bad = (what: string, at = lineNumber): never => {
+    throw new DenyListError(DenyListProblem.BadList, `${path} line ${at}: ${what}`);
   };
+  const tooLong = (): never => bad(`longer than ${MAX_LINE_BYTES} bytes: this is not a deny-list file`, lineNumber + 1);
   const take = (bytes: Buffer, start: number, end: number): void => {
     lineNumber++;
+    const header = read.header;
     if (header === null) {
-      header = parseHeader(bytes.toString('utf8', start, end), path);
-      reader.header(header);
+      read.header = parseHeader(bytes.toString('utf8', start, end), path);
+      reader.header(read.header);
       return;
     }
     if (end === start) bad('empty line; every line after the header is one entry');
@@ -74,7 +77,7 @@ export async function readListFile(path: string, reader: ListFileReader): Promis
       if (rest !== null) {
         const nl = chunk.indexOf(NEWLINE);
         const joined: Buffer = Buffer.concat([rest, nl < 0 ? chunk : chunk.subarray(0, nl)]);
-        if (joined.length > MAX_LINE_BYTES) bad(`longer than ${MAX_LINE_BYTES} bytes: this is not a deny-list file`);
+        if (joined.length > MAX_LINE_BYTES) tooLong();
         if (nl < 0) {
           rest = joined;
           continue;
@@ -91,7 +94,7 @@ export async function readListFile(path: string, reader: ListFileReader): Promis
       }
       if (start < chunk.length) {
         rest = Buffer.from(chunk.subarray(start));
-        if (rest.length > MAX_LINE_BYTES) bad(`longer than ${MAX_LINE_BYTES} bytes: this is not a deny-list file`);
+        if (rest.length > MAX_LINE_BYTES) tooLong();
       }
     }
   } catch (e) {
@@ -100,8 +103,9 @@ export async function readListFile(path: string, reader: ListFileReader): Promis
     throw readError(e, path, gzip, lineNumber);
   }
   if (rest !== null) take(rest, 0, rest.length);
+  const header = read.header;
   if (header === null) throw new DenyListError(DenyListProblem.BadList, `${path} is empty: a list starts with its header line`);
-  const count = (header as ListHeader).count;
+  const count = header.count;
   if (entries !== count) {
     throw new DenyListError(
       DenyListProblem.BadList,

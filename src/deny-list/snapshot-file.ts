@@ -50,14 +50,14 @@ export function readSnapshot(path: string, layer: ImageMeta['layer']): PackedLay
   return new PackedLayer(image, path);
 }
 
-/** The seal (last 32 bytes, hex) of the snapshot on disk, or null when there is none. */
+/** The seal (last 32 bytes, hex) of an image file on disk, or null when there is none. */
 export function sealOnDisk(path: string): string | null {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
+    throw new DenyListError(DenyListProblem.SnapshotDamaged, `cannot read ${path}: ${(e as Error).message}`, { cause: e });
   }
   try {
     const size = fstatSync(fd).size;
@@ -65,6 +65,8 @@ export function sealOnDisk(path: string): string | null {
     const seal = Buffer.alloc(HASH_BYTES);
     readSync(fd, seal, 0, HASH_BYTES, size - HASH_BYTES);
     return seal.toString('hex');
+  } catch (e) {
+    throw new DenyListError(DenyListProblem.SnapshotDamaged, `cannot read ${path}: ${(e as Error).message}`, { cause: e });
   } finally {
     closeSync(fd);
   }

@@ -218,6 +218,16 @@ describe('a bad list file', () => {
     });
   }
 
+  it('refuses a file that is not a list at all, on its first line', async () => {
+    const store = await storeWithList();
+    const before = readFileSync(join(dir.path, 'denylist.snapshot'));
+    const file = join(dir.path, 'photo.jpg');
+    writeFileSync(file, Buffer.alloc(10_000, 0xff));
+
+    await expectDenyListError(store.apply(depotListFile(file)), DenyListProblem.BadList, /photo\.jpg line 1: longer than 4096 bytes: this is not a deny-list file/);
+    expectUnchanged(store, before);
+  });
+
   it('refuses a truncated gzip file', async () => {
     const store = await storeWithList();
     const before = readFileSync(join(dir.path, 'denylist.snapshot'));
