@@ -42,7 +42,7 @@ export class ListLine {
     p += REASON_INFIX.length;
     const reasonStart = p;
     for (; p < end; p++) {
-      const c = b[p] ?? 0;
+      const c = b[p]!;
       if (c === QUOTE) break;
       if (c < 0x20 || c > 0x7e || c === BACKSLASH) return false;
     }
@@ -125,7 +125,8 @@ const BLOCK_SUFFIX = ascii('block"}');
 const ENTRY_KEYS = new Set(['op', 'card', 'reason', 'action']);
 
 function startsWith(b: Uint8Array, at: number, end: number, prefix: Uint8Array): boolean {
-  if (end - at < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (b[at + i] !== prefix[i]) return false;
+  const n = prefix.length;
+  if (end - at < n) return false;
+  for (let i = 0; i < n; i++) if (b[at + i] !== prefix[i]) return false;
   return true;
 }

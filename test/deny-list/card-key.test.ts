@@ -46,4 +46,19 @@ describe('card keys', () => {
     expect([...fromBytes]).toEqual([...fromString]);
     expect(keyOfBytes(line, 0, 4, fromBytes)).toBe(false);
   });
+
+  it('reads the same key from bytes as from the string for every length, up to the largest number', () => {
+    let seed = 7;
+    const digit = (): string => String((seed = (seed * 48_271) % 2_147_483_647) % 10);
+    const cards = ['9999999999999999999', '4294967295', '4294967296', '42949672960', '0000000000000000001'];
+    for (let length = 1; length <= 19; length++) for (let n = 0; n < 200; n++) cards.push(Array.from({ length }, digit).join(''));
+    for (const card of cards) {
+      const fromString = keyHalves();
+      const fromBytes = keyHalves();
+      expect(keyOf(card, fromString)).toBe(true);
+      expect(keyOfBytes(Buffer.from(card), 0, card.length, fromBytes)).toBe(true);
+      expect([...fromBytes], card).toEqual([...fromString]);
+      expect(cardNumberOfKey(fromBytes[0] ?? 0, fromBytes[1] ?? 0)).toBe(card);
+    }
+  });
 });
