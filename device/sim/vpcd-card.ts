@@ -34,9 +34,11 @@ export interface InsertOptions {
 }
 
 /**
- * pcscd asks vpcd whether the card is there every 400 ms, and vpcd takes a waiting connection as soon as
- * the last one is gone: a card back in the field before the next poll would look as if it had never left.
- * An insertion waits this long after the last card left the same reader, so that pcscd sees it go.
+ * pcscd asks vpcd whether the card is there every 400 ms, and vpcd drops a connection as soon as an
+ * exchange on it fails (a card gone mid-exchange, or an APDU sent after it went), then takes a waiting
+ * connection at its very next poll: a card back in the field that soon would look to pcscd as if it had
+ * never left, and pcscd would go on talking to the card it knew. An insertion therefore waits this long
+ * after the last card left the same reader, so that one poll sees the reader empty, as it would a real one.
  */
 export const VPCD_REMOVAL_MS = 500;
 
@@ -52,6 +54,8 @@ interface Inserted {
   readonly where: string;
   token: number;
   buffer: Buffer;
+  /** Armed at the first APDU: pcscd may power-cycle the card (a new field session) before it talks. */
+  vanish: VanishPlan | null;
   readonly timers: Set<NodeJS.Timeout>;
   readonly closed: Promise<void>;
   readonly stopWrites: (() => void) | null;
@@ -120,6 +124,7 @@ export class VpcdCard {
   /** Arms a removal mid-conversation, counted from now (VirtualClassicCard's semantics). */
   armVanish(plan: VanishPlan): void {
     if (!this.inserted) throw new ValidatorError(ErrorCode.InvalidState, `card ${this.card.uidHex} is not inserted`);
+    this.inserted.vanish = null;
     this.card.armVanish(plan);
   }
 
@@ -154,13 +159,13 @@ export class VpcdCard {
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     this.count = 0;
     const token = this.card.enterField();
-    if (options.vanish) this.card.armVanish(options.vanish);
     const onWrite = this.options.onWrite;
     const inserted: Inserted = {
       socket,
       where,
       token,
       buffer: Buffer.alloc(0),
+      vanish: options.vanish ?? null,
       timers: new Set(),
       closed,
       stopWrites: onWrite ? this.card.onWrite(onWrite) : null,
@@ -221,6 +226,10 @@ export class VpcdCard {
 
   private exchange(inserted: Inserted, apdu: Buffer): void {
     this.count += 1;
+    if (inserted.vanish) {
+      this.card.armVanish(inserted.vanish);
+      inserted.vanish = null;
+    }
     let response: Buffer;
     try {
       response = this.card.transmit(apdu);
@@ -260,10 +269,10 @@ export class VpcdCard {
   private gone(inserted: Inserted, why: string): void {
     if (this.inserted !== inserted) return;
     this.inserted = null;
+    lastLeft.set(inserted.where, performance.now());
     for (const timer of inserted.timers) clearTimeout(timer);
     inserted.timers.clear();
     inserted.stopWrites?.();
-    lastLeft.set(inserted.where, performance.now());
     this.card.leave(inserted.token);
     this.log.debug('card out of the field', { card: this.card.uidHex, where: inserted.where, why });
   }

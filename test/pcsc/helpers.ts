@@ -5,12 +5,12 @@ import { ClassicClient } from '../../device/mifare/classic-client.ts';
 import { VirtualClassicCard } from '../../device/mifare/virtual-classic-card.ts';
 import { PcscReaders, type PcscCardReader, type PcscReadersOptions } from '../../device/pcsc/pcsc-readers.ts';
 import { VirtualCardTransport } from '../../device/sim/virtual-card-transport.ts';
-import { VpcdCard, type InsertOptions } from '../../device/sim/vpcd-card.ts';
+import { VpcdCard, type InsertOptions, type VpcdCardOptions } from '../../device/sim/vpcd-card.ts';
 import type { ReaderState } from '../../src/ports/card-reader.ts';
 import { systemClock } from '../../src/domain/time.ts';
 import { createLogger, type Logger } from '../../src/log/logger.ts';
 import { codec, issue } from '../device/helpers.ts';
-import { requirePcscd, vpcdReaderName } from '../support/pcscd.ts';
+import { requirePcscd, vpcdHost, vpcdReaderName } from '../support/pcscd.ts';
 
 /**
  * Shared by the tests on the real PC/SC stack (nfc-pcsc → pcscd → vpcd → a VpcdCard). A suite declared
@@ -29,10 +29,20 @@ export const stackCodec = codec;
 export const FRONT = { id: 'front', index: 0, pattern: new RegExp(vpcdReaderName(0)) } as const;
 export const REAR = { id: 'rear', index: 1, pattern: new RegExp(vpcdReaderName(1)) } as const;
 
-/** What a reader logged, one JSON object a line. */
+/** What a reader logged, one JSON object a line; PCSC_TEST_LOG=1 prints them too. */
 export class LogLines {
   readonly lines: Record<string, unknown>[] = [];
-  readonly log: Logger = createLogger({ level: 'debug', format: 'json', write: (line) => this.lines.push(JSON.parse(line) as Record<string, unknown>) }, 'pcsc');
+  readonly log: Logger = createLogger(
+    {
+      level: 'debug',
+      format: 'json',
+      write: (line) => {
+        if (process.env.PCSC_TEST_LOG) console.log(line);
+        this.lines.push(JSON.parse(line) as Record<string, unknown>);
+      },
+    },
+    'pcsc',
+  );
 
   /** Messages at `level` and above, oldest first. */
   messages(level: 'info' | 'warn' | 'error' = 'info'): string[] {
@@ -91,7 +101,7 @@ export async function tap(reader: PcscCardReader, card: VpcdCard, index: number,
   return presented;
 }
 
-/** A VpcdCard for a card (the same VirtualClassicCard across insertions). */
-export function vpcdCard(card: VirtualClassicCard): VpcdCard {
-  return new VpcdCard(card);
+/** A VpcdCard for a card (the same VirtualClassicCard across insertions), on the fast loopback address. */
+export function vpcdCard(card: VirtualClassicCard, options: Omit<VpcdCardOptions, 'host'> = {}): VpcdCard {
+  return new VpcdCard(card, { ...options, host: vpcdHost() });
 }

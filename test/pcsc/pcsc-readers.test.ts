@@ -3,13 +3,13 @@ import { firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import type { VirtualClassicCard } from '../../device/mifare/virtual-classic-card.ts';
 import type { PcscReaders } from '../../device/pcsc/pcsc-readers.ts';
-import { VpcdCard } from '../../device/sim/vpcd-card.ts';
+import type { VpcdCard } from '../../device/sim/vpcd-card.ts';
 import { ErrorCode } from '../../src/domain/errors.ts';
 import { Deadline, systemClock } from '../../src/domain/time.ts';
 import type { ReaderState } from '../../src/ports/card-reader.ts';
 import { trip } from '../device/helpers.ts';
 import { ensurePcscd, restartPcscd, startPcscd, stopPcscd, vpcdReaderName } from '../support/pcscd.ts';
-import { describeStack, FRONT, issuedCard, LogLines, openReaders, REAR, stateOf, tap } from './helpers.ts';
+import { describeStack, FRONT, issuedCard, LogLines, openReaders, REAR, stateOf, tap, vpcdCard } from './helpers.ts';
 
 const FARE = 37_000;
 
@@ -39,7 +39,7 @@ describeStack('PcscReaders on pcscd', () => {
   });
 
   function vpcd(card: VirtualClassicCard): VpcdCard {
-    const v = new VpcdCard(card);
+    const v = vpcdCard(card);
     cards.push(v);
     return v;
   }

@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createNfc, type Nfc, type NfcReader } from '../../device/pcsc/nfc-pcsc.ts';
 import { VirtualClassicCard } from '../../device/mifare/virtual-classic-card.ts';
-import { CLASSIC_1K_ATR, VpcdCard } from '../../device/sim/vpcd-card.ts';
+import { CLASSIC_1K_ATR, type VpcdCard } from '../../device/sim/vpcd-card.ts';
 import { vpcdReaderName } from '../support/pcscd.ts';
-import { describeStack, issuedCard } from './helpers.ts';
+import { describeStack, issuedCard, vpcdCard } from './helpers.ts';
 
 /** nfc-pcsc as it comes, without our adapter: what a VpcdCard looks like to a PC/SC application. */
 class RawNfc {
@@ -66,7 +66,7 @@ describeStack('VpcdCard on pcscd', () => {
   });
 
   function vpcd(card: VirtualClassicCard): VpcdCard {
-    const v = new VpcdCard(card);
+    const v = vpcdCard(card);
     inserted.push(v);
     return v;
   }
@@ -95,7 +95,7 @@ describeStack('VpcdCard on pcscd', () => {
 
   it('keeps its memory from one insertion to the next, and reports each write', async () => {
     let writes = 0;
-    const card = new VpcdCard(VirtualClassicCard.blank(Buffer.from('2B3C4D5E', 'hex')), { onWrite: () => (writes += 1) });
+    const card = vpcdCard(VirtualClassicCard.blank(Buffer.from('2B3C4D5E', 'hex')), { onWrite: () => (writes += 1) });
     inserted.push(card);
     let { reader } = await nfc.insert(card, 0);
     await send(reader, 'FF 82 00 00 06 FFFFFFFFFFFF');
