@@ -66,13 +66,13 @@ export class QomCardCodec {
   }
 
   /**
-   * Writes `update` into the slot that is not current, keeping the card's status: a debit, or a top-up
-   * (a higher balance and the same last trip). Body first, head last, so that a write cut short leaves
+   * Writes `update` into the slot that is not current, keeping the card's status unless the update blocks
+   * it: a debit, a top-up (a higher balance and the same last trip), or a deny-list block. Body first, head last, so that a write cut short leaves
    * the older head in place and the next read goes straight to the intact slot. 5 exchanges after a read.
    * Returns the card as it now reads.
    */
   writePurse(client: ClassicClient, current: CardRead, update: PurseUpdate): Promise<CardRead> {
-    return this.writeSlot(client, current, { ...update, status: current.data.status });
+    return this.writeSlot(client, current, { ...update, status: update.status ?? current.data.status });
   }
 
   /**

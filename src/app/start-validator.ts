@@ -3,7 +3,7 @@ import { systemClock } from '../domain/time.ts';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.ts';
-import { loadDenyListFile } from '../deny-list/file-deny-list.ts';
+import { DenyListStore } from '../deny-list/deny-list-store.ts';
 import { ErrorCode, ValidatorError } from '../domain/errors.ts';
 import { loadFareBundleDir } from '../fares/read-bundle-dir.ts';
 import { requireBundle } from '../fares/load-fare-bundle.ts';
@@ -56,7 +56,7 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
   });
   let app: ValidatorApp;
   try {
-    const denyList = loadDenyListFile(paths.denyList);
+    const denyList = DenyListStore.open({ stateDir: paths.stateDir, clock, log: log.child('deny-list') });
     const bundleDir = fareBundleDir(config, paths, options.simulate);
     const fares = new ScheduledFarePolicy(
       [requireBundle(loadFareBundleDir(bundleDir), bundleDir)],

@@ -3,7 +3,8 @@ import { concatMap, from, type Subscription } from 'rxjs';
 import type { Config } from '../config/schema.ts';
 import { ControlServer } from '../control/control-server.ts';
 import type { ControlHandlers } from '../control/dispatch.ts';
-import type { MemoryDenyList } from '../deny-list/file-deny-list.ts';
+import { denyListControlHandlers } from '../deny-list/control-handlers.ts';
+import type { DenyListStore } from '../deny-list/deny-list-store.ts';
 import { describeError, ErrorCode, ValidatorError } from '../domain/errors.ts';
 import type { FarePolicy } from '../domain/fare-policy.ts';
 import type { IdSource } from '../domain/ids.ts';
@@ -23,7 +24,7 @@ export interface AppParts {
   readonly config: Config;
   readonly paths: Paths;
   readonly journal: SqliteTapJournal;
-  readonly denyList: MemoryDenyList;
+  readonly denyList: DenyListStore;
   readonly fares: FarePolicy;
   readonly hardware: Hardware;
   /** Builds the card simulator once the pipeline exists; absent on real hardware. */
@@ -183,6 +184,7 @@ export class ValidatorApp {
     await this.control.close();
     await this.stopTaking();
     await hardware.close();
+    await this.parts.denyList.close();
     journal.close();
     log.info('validator stopped');
   }
@@ -202,6 +204,7 @@ export class ValidatorApp {
 
   private handlers(): ControlHandlers {
     return {
+      ...denyListControlHandlers(this.parts.denyList),
       status: () => Promise.resolve(this.status()),
       taps: (params) => {
         const { since, limit } = (params ?? {}) as { since?: unknown; limit?: unknown };

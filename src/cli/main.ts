@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { describeError, isValidatorError } from '../domain/errors.ts';
 import { registerCardCommands } from './card-command.ts';
+import { registerDenylistCommands } from './denylist-command.ts';
 import { registerFaresCommands } from './fares-command.ts';
 import { runCommand } from './run-command.ts';
 import { statusCommand } from './status-command.ts';
@@ -64,6 +65,7 @@ export function buildProgram(): Command {
 
   registerCardCommands(program);
   registerFaresCommands(program);
+  registerDenylistCommands(program);
 
   return program;
 }

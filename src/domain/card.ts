@@ -44,4 +44,9 @@ export interface PurseUpdate {
   /** Always the card's counter plus one. */
   readonly counter: number;
   readonly lastTrip: LastTrip | null;
+  /**
+   * 'blocked' also blocks the card (a deny-list entry whose action is block). Absent, the card keeps its
+   * status: no purse write ever unblocks a card.
+   */
+  readonly status?: 'blocked';
 }

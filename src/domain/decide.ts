@@ -29,7 +29,8 @@ export interface Decision {
 /** Decides one tap. Pure: no I/O, no clock, no randomness. */
 export function decideTap(input: TapInput): Decision {
   const { card, now } = input;
-  if (input.denyList.lookup(card.number)) return reject(Reason.DenyListed);
+  const denied = input.denyList.lookup(card.number);
+  if (denied) return denied.action === 'block' && card.status !== 'blocked' ? blockOnCard(card) : reject(Reason.DenyListed);
   if (card.status === 'blocked') return reject(Reason.Blocked);
   const today = localDate(now, input.timeZone);
   if (today > card.expires) return reject(Reason.Expired);
@@ -41,6 +42,12 @@ export function decideTap(input: TapInput): Decision {
     ? { balance: card.balance - quote.amount, counter: card.counter + 1, lastTrip: quote.lastTrip }
     : null;
   return { result: 'accept', reason: quote.reason, fare: quote.amount, transfer: quote.transfer, purse };
+}
+
+/** A deny-listed card whose entry says block: refused, and "blocked" written onto it for validators offline. */
+function blockOnCard(card: CardData): Decision {
+  const purse: PurseUpdate = { balance: card.balance, counter: card.counter + 1, lastTrip: card.lastTrip, status: 'blocked' };
+  return { result: 'reject', reason: Reason.BlockWritten, fare: 0, transfer: false, purse };
 }
 
 function reject(reason: Reason): Decision {

@@ -20,6 +20,8 @@ export interface MessageOptions {
 const rejectText: Partial<Record<Reason, readonly [string, string]>> = {
   [Reason.DenyListed]: ['کارت پذیرفته نشد', 'به دفتر کارت شهروندی مراجعه کنید'],
   [Reason.Blocked]: ['کارت مسدود است', 'به دفتر کارت شهروندی مراجعه کنید'],
+  // The deny list said block, and the card now says so too: to the passenger, the same as a deny-listed card.
+  [Reason.BlockWritten]: ['کارت پذیرفته نشد', 'به دفتر کارت شهروندی مراجعه کنید'],
   [Reason.Expired]: ['اعتبار کارت تمام شده است', 'برای تمدید به دفتر کارت مراجعه کنید'],
   [Reason.NotYetValid]: ['کارت هنوز فعال نشده است', 'به دفتر کارت شهروندی مراجعه کنید'],
   [Reason.UnknownCategory]: ['این نوع کارت پذیرفته نمی‌شود', 'به دفتر کارت شهروندی مراجعه کنید'],

@@ -1,5 +1,6 @@
 /** Checks a debit intent before it is journaled, and an outcome before it resolves one. */
 import { ErrorCode, ValidatorError } from '../domain/errors.ts';
+import { Reason } from '../domain/reasons.ts';
 import { checkTapFields } from './check-tap-fields.ts';
 import type { DebitIntent, TapFields } from './types.ts';
 
@@ -19,7 +20,11 @@ export function checkIntent(value: DebitIntent): DebitIntent {
   const tap = checkTapFields(value.tap, `the tap of debit intent ${value.id}`);
   if (tap.intentId !== value.id) throw badRequest(`the tap of debit intent ${value.id} must have intentId ${value.id}, not ${tap.intentId}`);
   if (tap.cardUid !== value.cardUid) throw badRequest(`the tap of debit intent ${value.id} is for card ${tap.cardUid}, not ${value.cardUid}`);
-  if (tap.result !== 'accepted') throw badRequest(`the tap of debit intent ${value.id} must be "accepted", not "${tap.result}"`);
+  // A purse write is a boarding, a top-up or a block; only a block is a refused tap.
+  const blockWrite = tap.reason === (Reason.BlockWritten as string);
+  if (tap.result !== (blockWrite ? 'rejected' : 'accepted')) {
+    throw badRequest(`the tap of debit intent ${value.id} must be "${blockWrite ? 'rejected' : 'accepted'}", not "${tap.result}"`);
+  }
   return { id: value.id, createdAt: value.createdAt, cardUid: value.cardUid, counterBefore: value.counterBefore, counterAfter: value.counterAfter, tap };
 }
 

@@ -121,7 +121,8 @@ export class TapPipeline {
       const verdict = judgeIntent(open, card);
       records.push(journal.resolveDebit(open.id, resolutionFields(open, verdict)));
       log.info('interrupted debit resolved', { intent: open.id, verdict });
-      if (verdict === 'applied' && this.deps.clock.now() - open.createdAt <= this.deps.settings.resumeWindowMs) {
+      const resumed = verdict === 'applied' && open.tap.result === 'accepted';
+      if (resumed && this.deps.clock.now() - open.createdAt <= this.deps.settings.resumeWindowMs) {
         // The passenger was told "try again" and did: that tap is now complete, not a new one.
         const notice: Notice = { kind: 'accepted', fare: open.tap.fare, balance: card.balance, transfer: open.tap.transfer };
         return { cardUid: card.uid, cardNumber: card.number, notice, records };

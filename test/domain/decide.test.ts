@@ -42,6 +42,20 @@ describe('decideTap', () => {
     expect(d).toEqual({ result: 'reject', reason: Reason.DenyListed, fare: 0, transfer: false, purse: null });
   });
 
+  it('writes "blocked" onto a card whose entry says block, keeping its balance and last trip', () => {
+    const deny = new MemoryDenyList('v1', [{ cardNumber: '9826000000000001', reason: 'fraud', action: 'block' }]);
+    const d = decideTap(input({ denyList: deny, card: card({ balance: 120_000 }) }));
+    expect(d).toEqual({
+      result: 'reject',
+      reason: Reason.BlockWritten,
+      fare: 0,
+      transfer: false,
+      purse: { balance: 120_000, counter: 8, lastTrip: null, status: 'blocked' },
+    });
+    // Once the card says blocked there is nothing more to write.
+    expect(decideTap(input({ denyList: deny, card: card({ status: 'blocked' }) }))).toMatchObject({ reason: Reason.DenyListed, purse: null });
+  });
+
   it('rejects blocked, expired and not-yet-valid cards, judging dates in Tehran', () => {
     expect(decideTap(input({ card: card({ status: 'blocked' }) })).reason).toBe(Reason.Blocked);
     expect(decideTap(input({ card: card({ expires: '2026-11-21' }) })).reason).toBe(Reason.Expired);

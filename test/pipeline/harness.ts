@@ -19,6 +19,8 @@ import { clientFor, codec, FakeClock } from '../device/helpers.ts';
 export const DEVICE = 'QOM-DEV-0001';
 export const VEHICLE = 'BUS-0001';
 export const DENIED = '9826000000009999';
+/** Deny-listed with the action block: the validator writes "blocked" onto the card. */
+export const DENIED_BLOCK = '9826000000009998';
 
 export interface HarnessOptions {
   readonly budgetMs?: number;
@@ -62,7 +64,10 @@ export class PipelineHarness {
       repeatWindowMs: 10_000,
       negativeAllowance: 0,
     });
-    const denyList = new MemoryDenyList('deny-test', [{ cardNumber: DENIED, reason: 'stolen' }]);
+    const denyList = new MemoryDenyList('deny-test', [
+      { cardNumber: DENIED, reason: 'stolen' },
+      { cardNumber: DENIED_BLOCK, reason: 'fraud', action: 'block' },
+    ]);
     this.pipeline = new TapPipeline({
       journal: this.journal,
       sources: {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Reason } from '../../src/domain/reasons.ts';
 import { issuedCard } from '../device/helpers.ts';
-import { DENIED, PipelineHarness } from './harness.ts';
+import { DENIED, DENIED_BLOCK, PipelineHarness } from './harness.ts';
 
 const START = 500_000;
 const FARE = 37_000;
@@ -33,6 +33,30 @@ describe('tap pipeline', () => {
     expect(outcome.records[0]).toMatchObject({ result: 'rejected', reason: Reason.DenyListed, fare: 0, cardNumber: DENIED });
     expect((await h.cardData(card)).counter).toBe(0);
     expect(h.display.screen.led).toBe('red');
+  });
+
+  it('blocks a card whose deny-list entry says block, so that offline validators refuse it too', async () => {
+    h = new PipelineHarness();
+    const card = await issuedCard({ number: DENIED_BLOCK });
+    const outcome = await h.tap(card);
+    expect(outcome.notice).toEqual({ kind: 'rejected', reason: Reason.BlockWritten, balance: START });
+    expect(outcome.records[0]).toMatchObject({ result: 'rejected', reason: Reason.BlockWritten, fare: 0, balanceAfter: START, cardCounter: 1 });
+    expect(await h.cardData(card)).toMatchObject({ status: 'blocked', balance: START, counter: 1 });
+    h.clock.advance(60_000);
+    const again = await h.tap(card);
+    expect(again.records[0]).toMatchObject({ reason: Reason.DenyListed, cardCounter: 1 });
+  });
+
+  it('settles a block write cut short at the next presentation, and never shows it as a paid ride', async () => {
+    h = new PipelineHarness();
+    const card = await issuedCard({ number: DENIED_BLOCK });
+    // The head (the write's last block) lands as the card leaves.
+    const cut = await h.tap(card, { duringUpdate: 3, tornWrite: 'written' });
+    expect(cut.notice).toEqual({ kind: 'try-again', reason: Reason.CardRemoved });
+    const back = await h.tap(card);
+    expect(back.records.map((r) => r.reason)).toEqual([Reason.BlockWritten, Reason.DenyListed]);
+    expect(back.notice).toMatchObject({ kind: 'rejected', reason: Reason.DenyListed });
+    expect(h.journal.openDebits()).toEqual([]);
   });
 
   it('answers a repeat on the same bus within the window as already paid, without a card write', async () => {
