@@ -5,12 +5,14 @@ const REAL_STACK = 'test/pcsc/**';
 
 export default defineConfig({
   test: {
+    // .data/ holds npm start's state and benches' scratch copies, never tests.
+    exclude: [...configDefaults.exclude, '.data/**'],
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
-          exclude: [...configDefaults.exclude, REAL_STACK],
+          exclude: [...configDefaults.exclude, '.data/**', REAL_STACK],
         },
       },
       {
