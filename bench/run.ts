@@ -1,4 +1,8 @@
-/** `npm run bench`: a durable tap against the floor of a bare durable INSERT, interleaved on the same disk. */
+/**
+ * `npm run bench`: a durable tap against the floor of a bare durable INSERT, interleaved on the same disk;
+ * then a whole card tap through the pipeline and the Qom Card codec, the fare decision, and the deny list
+ * at 10 million cards. Writes docs/performance.md from what it measured.
+ */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +14,9 @@ import { silentLogger } from '../src/log/logger.ts';
 import { FloorTable } from './floor-table.ts';
 import { describeMachine } from './machine.ts';
 import { summarize } from './percentiles.ts';
+import { cardTapBenchMarkdown, formatCardTapBench, runCardTapBench } from './card-tap.ts';
+import { printDenyListBench, renderDenyListPerformance, runDenyListBench } from './deny-list.ts';
+import { faresBenchMarkdown, formatFaresBench, runFaresBench } from './fares.ts';
 import { renderPerformanceDoc, type BenchResult } from './performance-doc.ts';
 import { card, context, denyList, fares, TIME_ZONE, tapFields } from './tap-fixtures.ts';
 
@@ -118,8 +125,20 @@ try {
     journalStats: journal.stats(),
   };
   printTable(result);
+
+  console.log('');
+  const cardTap = await runCardTapBench(dir);
+  formatCardTapBench(cardTap).forEach((line) => console.log(line));
+  console.log('');
+  const fareResult = runFaresBench();
+  formatFaresBench(fareResult).forEach((line) => console.log(line));
+  console.log('');
+  const denyResult = await runDenyListBench();
+  printDenyListBench(denyResult);
+
   const docPath = join(repo, 'docs', 'performance.md');
-  writeFileSync(docPath, renderPerformanceDoc(result));
+  const sections = [renderPerformanceDoc(result), cardTapBenchMarkdown(cardTap), faresBenchMarkdown(fareResult), renderDenyListPerformance(denyResult)];
+  writeFileSync(docPath, sections.map((s) => s.trim()).join('\n\n') + '\n');
   console.log(`\nwrote ${docPath}`);
 } finally {
   journal.close();
