@@ -1,8 +1,8 @@
+import type { Observable } from 'rxjs';
 import { describeError, ErrorCode, isValidatorError, ValidatorError } from '../../src/domain/errors.ts';
 import type { IdSource } from '../../src/domain/ids.ts';
 import type { Clock } from '../../src/domain/time.ts';
 import { silentLogger, type Logger } from '../../src/log/logger.ts';
-import type { Observable } from 'rxjs';
 import type { CardReader } from '../../src/ports/card-reader.ts';
 import type { QomCardCodec } from '../qom-card/qom-card-codec.ts';
 import { QomCardPresentation } from '../qom-card/qom-card-presentation.ts';

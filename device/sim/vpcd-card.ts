@@ -16,7 +16,10 @@ export const CLASSIC_1K_ATR = Buffer.from('3B8F8001804F0CA0000003060300010000000
 export type VpcdSlot = number | { readonly port: number; readonly host?: string };
 
 export interface VpcdCardOptions {
-  /** Default 127.0.0.1. */
+  /**
+   * Default 127.0.0.1. vpcd writes a frame's length and payload separately with Nagle on, so with the
+   * card's delayed ACKs each APDU waits 40 ms; test/support/pcscd.ts offers a loopback address that acks at once.
+   */
   readonly host?: string;
   /** The port of reader index 0; default 35963. */
   readonly basePort?: number;

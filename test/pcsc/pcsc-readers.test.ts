@@ -152,10 +152,16 @@ describeStack('PcscReaders on pcscd', () => {
   it('rebuilds its nfc-pcsc after a pcscd restart within 5 s, logging each reader and the rebuild once', async () => {
     const [front, rear] = [readers.reader('front'), readers.reader('rear')];
     const before = logs.lines.length;
+    const kinds: string[] = [];
+    rear.state$.subscribe((s) => kinds.push(s.kind));
     await restartPcscd();
     const back = performance.now();
     await Promise.all([stateOf(front, 'ready', 5_000), stateOf(rear, 'ready', 5_000)]);
     expect(performance.now() - back).toBeLessThan(5_000);
+    // Not the old connection's "ready": the door went absent in between.
+    expect(kinds[0]).toBe('ready');
+    expect(kinds.slice(1, -1)).toContain('absent');
+    expect(kinds.at(-1)).toBe('ready');
 
     const card = vpcd(await issuedCard('B0C1D2E3'));
     const p = await tap(rear, card, REAR.index);
