@@ -197,7 +197,8 @@ export class CardDesk {
       cardNumber: card.number,
       cardCounter: f.counter ?? card.counter,
       category: card.category,
-      result: 'accepted',
+      // A block refuses the card from now on: journaled as a rejection, like a deny-list block at a door.
+      result: f.reason === Reason.BlockWritten ? 'rejected' : 'accepted',
       reason: f.reason,
       fare: 0,
       balanceBefore: f.balanceBefore,
