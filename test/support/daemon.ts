@@ -8,7 +8,7 @@ import { controlSocketPath } from '../../src/control/socket-path.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
-/** A validator daemon in a child process, as systemd would run it, in simulation. */
+/** A validator daemon in a child process, as systemd would run it: in simulation, or on the config's PC/SC readers. */
 export class Daemon {
   readonly output: string[] = [];
   private child: ChildProcess | null = null;
@@ -16,6 +16,7 @@ export class Daemon {
   constructor(
     readonly stateDir: string,
     private readonly config: object,
+    private readonly mode: 'simulate' | 'pcsc' = 'simulate',
   ) {}
 
   get socket(): string {
@@ -26,7 +27,8 @@ export class Daemon {
   async start(): Promise<void> {
     const configFile = join(this.stateDir, '..', 'config.json');
     writeFileSync(configFile, JSON.stringify(this.config));
-    const child = spawn(process.execPath, [join(ROOT, 'bin/validator.js'), 'run', '--simulate', '--no-panel', '--state-dir', this.stateDir, '--config', configFile], {
+    const simulate = this.mode === 'simulate' ? ['--simulate'] : [];
+    const child = spawn(process.execPath, [join(ROOT, 'bin/validator.js'), 'run', ...simulate, '--no-panel', '--state-dir', this.stateDir, '--config', configFile], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
