@@ -6,7 +6,6 @@ import { SimulatedFeedbackUnit } from '../../../device/feedback/simulated-feedba
 import { CmacIntegrity } from '../../../device/crypto/cmac-integrity.ts';
 import type { FileKeyStore } from '../../../device/crypto/key-file.ts';
 import { loadOrCreateSimulationKeys } from '../../../device/sim/simulation-keys.ts';
-import { tripTextProblem } from '../../../device/qom-card/trip-text.ts';
 import { QomCardCodec } from '../../../device/qom-card/qom-card-codec.ts';
 import type { Config } from '../../config/schema.ts';
 import { ErrorCode, ValidatorError } from '../../domain/errors.ts';
@@ -16,6 +15,7 @@ import { screenFor } from '../../feedback/messages.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { TapPipeline } from '../../pipeline/tap-pipeline.ts';
 import type { FeedbackScreen } from '../../ports/feedback-unit.ts';
+import { checkIdsFitTheCard } from '../check-ids-fit.ts';
 import type { CardSimulator, Hardware } from '../hardware.ts';
 import type { Paths } from '../paths.ts';
 import { ProfileSimulator } from './profile-simulator.ts';
@@ -45,7 +45,7 @@ export interface Simulation {
 
 export function createSimulation(options: SimulationOptions): Simulation {
   const { config, paths, clock, log } = options;
-  checkIdsFitTheCard(config, paths);
+  checkIdsFitTheCard(config, paths.configFile);
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   seedDenyList(paths.denyList, DENY_LISTED_CARD_NUMBER);
   const keys = options.keys ?? loadOrCreateSimulationKeys(paths.stateDir, log);
@@ -136,16 +136,4 @@ export function createSimulation(options: SimulationOptions): Simulation {
     activeDoor: () => door().id,
     screenOf: (id) => unitOf(id).screen,
   };
-}
-
-/** Every debit writes the route, stop, vehicle and device onto the card: ids that do not fit are refused at start. */
-function checkIdsFitTheCard(config: Config, paths: Paths): void {
-  const { device } = config;
-  const problem = tripTextProblem({ route: device.route ?? '', stop: device.stop, vehicle: device.vehicle, device: device.id });
-  if (problem) {
-    throw new ValidatorError(
-      ErrorCode.ConfigInvalid,
-      `${paths.configFile ?? 'the configuration'}: the device's ids do not fit in the card's last-trip record: ${problem}. Shorten device.id, device.vehicle, device.route or device.stop`,
-    );
-  }
 }
