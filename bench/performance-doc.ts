@@ -41,7 +41,7 @@ by hand. Re-run it on the target hardware before relying on absolute numbers.
 
 ## What is measured
 
-- **tap**: \`decideTap\` (FlatFarePolicy, a deny list of 5000 card numbers in a
+- **tap**: \`decideTap\` (the sample GTFS-Fares bundle, a deny list of 5000 card numbers in a
   \`Set\`, a funded card last used on another bus), building the \`TapFields\`
   (UUID, UTC offset of Asia/Tehran), and \`journal.append\`: validation,
   SHA-256 of the canonical encoding over the cached chain head, and one

@@ -1,8 +1,12 @@
-/** What a real tap decides on: a realistic card, a deny list of thousands, flat fares, a bus. */
+/** What a real tap decides on: a realistic card, a deny list of thousands, the sample GTFS fare bundle, a bus. */
 import type { CardData } from '../src/domain/card.ts';
 import type { Decision } from '../src/domain/decide.ts';
 import type { DenyEntry, DenyList } from '../src/domain/deny-list.ts';
-import { FlatFarePolicy } from '../src/domain/flat-fare-policy.ts';
+import { fileURLToPath } from 'node:url';
+import { systemClock } from '../src/domain/time.ts';
+import { requireBundle } from '../src/fares/load-fare-bundle.ts';
+import { loadFareBundleDir } from '../src/fares/read-bundle-dir.ts';
+import { ScheduledFarePolicy } from '../src/fares/scheduled-fare-policy.ts';
 import type { TapContext } from '../src/domain/tap-context.ts';
 import { utcOffsetMinutes } from '../src/domain/time.ts';
 import type { TapFields } from '../src/journal/types.ts';
@@ -28,13 +32,8 @@ export function denyList(count: number): SetDenyList {
   return new SetDenyList('deny-2025-03-20.1', numbers);
 }
 
-export const fares = new FlatFarePolicy({
-  version: 'flat-2025-01',
-  baseFare: 50_000,
-  categories: { adult: { discountPercent: 0 }, student: { discountPercent: 50 }, senior: { discountPercent: 100 } },
-  repeatWindowMs: 60_000,
-  negativeAllowance: 0,
-});
+const SAMPLE_BUNDLE = fileURLToPath(new URL('../fares/qom-1404', import.meta.url));
+export const fares = new ScheduledFarePolicy([requireBundle(loadFareBundleDir(SAMPLE_BUNDLE), SAMPLE_BUNDLE)], { repeatWindowMs: 60_000, negativeAllowance: 0 }, systemClock);
 
 export const context: TapContext = { device: 'QV-0042', vehicle: 'BUS-3107', route: '12', stop: 'S-0457', reader: 'front' };
 

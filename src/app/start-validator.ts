@@ -8,11 +8,11 @@ import { ErrorCode, ValidatorError } from '../domain/errors.ts';
 import { loadFareBundleDir } from '../fares/read-bundle-dir.ts';
 import { requireBundle } from '../fares/load-fare-bundle.ts';
 import { ScheduledFarePolicy } from '../fares/scheduled-fare-policy.ts';
-import { openJournal } from '../journal/open-journal.ts';
 import type { Logger } from '../log/logger.ts';
 import { TerminalPanel } from './panel/terminal-panel.ts';
 import { panelState } from './panel/panel-state.ts';
 import type { Paths } from './paths.ts';
+import { openStateJournal } from './open-state-journal.ts';
 import { createPcscHardware } from './pcsc-hardware.ts';
 import { createSimulation, type Simulation } from './simulation/create-simulation.ts';
 import { ValidatorApp } from './validator-app.ts';
@@ -36,7 +36,6 @@ export interface RunningValidator {
   onQuitRequested(listener: () => void): void;
 }
 
-const MIB = 1024 * 1024;
 /** The sample Qom bundle in this checkout (fares/qom-1404), for simulation. */
 const SAMPLE_FARE_BUNDLE = fileURLToPath(new URL('../../fares/qom-1404', import.meta.url));
 
@@ -46,14 +45,7 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
   const clock = systemClock;
   const simulation = options.simulate ? createSimulation({ config, paths, clock, log: log.child('sim') }) : null;
   const hardware = simulation ? simulation.hardware : createPcscHardware({ config, configFile: paths.configFile, clock, log });
-  const journal = openJournal({
-    path: paths.journal,
-    clock,
-    log: log.child('journal'),
-    minFreeBytes: config.journal.minFreeMiB * MIB,
-    retentionMs: config.journal.retentionDays * 86_400_000,
-    pruneWhenFreeBelowBytes: config.journal.pruneWhenFreeBelowMiB * MIB,
-  });
+  const journal = openStateJournal(config, paths.journal, clock, log.child('journal'));
   let app: ValidatorApp;
   try {
     const denyList = DenyListStore.open({ stateDir: paths.stateDir, clock, log: log.child('deny-list') });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideTap, type TapInput } from '../../src/domain/decide.ts';
-import { FlatFarePolicy } from '../../src/domain/flat-fare-policy.ts';
+import { FlatFarePolicy } from '../support/flat-fare-policy.ts';
 import { Reason } from '../../src/domain/reasons.ts';
 import { MemoryDenyList } from '../../src/deny-list/file-deny-list.ts';
 import { card, context, fares, NOON } from './fixtures.ts';

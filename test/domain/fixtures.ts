@@ -1,5 +1,5 @@
 import type { CardData } from '../../src/domain/card.ts';
-import { FlatFarePolicy } from '../../src/domain/flat-fare-policy.ts';
+import { FlatFarePolicy } from '../support/flat-fare-policy.ts';
 import type { TapContext } from '../../src/domain/tap-context.ts';
 
 /** 2026-11-22 12:00 in Tehran (08:30 UTC). */

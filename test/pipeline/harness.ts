@@ -6,7 +6,7 @@ import type { VanishPlan, VirtualClassicCard } from '../../device/mifare/virtual
 import { SimulatedReader } from '../../device/sim/simulated-reader.ts';
 import { MemoryDenyList } from '../../src/deny-list/file-deny-list.ts';
 import type { CardData } from '../../src/domain/card.ts';
-import { FlatFarePolicy } from '../../src/domain/flat-fare-policy.ts';
+import { FlatFarePolicy } from '../support/flat-fare-policy.ts';
 import { randomIds } from '../../src/domain/ids.ts';
 import { screenFor } from '../../src/feedback/messages.ts';
 import { openJournal } from '../../src/journal/open-journal.ts';

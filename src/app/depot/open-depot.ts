@@ -5,8 +5,8 @@ import { callControl } from '../../control/control-client.ts';
 import { ErrorCode, isValidatorError, ValidatorError } from '../../domain/errors.ts';
 import { randomIds } from '../../domain/ids.ts';
 import { systemClock } from '../../domain/time.ts';
-import { openJournal } from '../../journal/open-journal.ts';
 import { createLogger, type Logger } from '../../log/logger.ts';
+import { openStateJournal } from '../open-state-journal.ts';
 import { resolvePaths } from '../paths.ts';
 import { CardDesk } from './card-desk.ts';
 import { PcscStation } from './pcsc-station.ts';
@@ -25,8 +25,6 @@ export interface OpenDepot {
   close(): Promise<void>;
 }
 
-const MIB = 1024 * 1024;
-
 /**
  * The depot's composition root: config, key file, the state directory's journal and one PC/SC reader.
  * Refuses to run beside a validator daemon on the same state directory: the journal has one writer.
@@ -42,14 +40,7 @@ export async function openDepot(options: DepotOptions, prompt: (line: string) =>
   await refuseBesideDaemon(paths.controlSocket, paths.stateDir);
   const log: Logger = createLogger({ level: config.log.level === 'debug' ? 'debug' : 'warn', format: 'journald', write: (line) => process.stderr.write(`${line}\n`) }, 'depot');
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
-  const journal = openJournal({
-    path: paths.journal,
-    clock: systemClock,
-    log: log.child('journal'),
-    minFreeBytes: config.journal.minFreeMiB * MIB,
-    retentionMs: config.journal.retentionDays * 86_400_000,
-    pruneWhenFreeBelowBytes: config.journal.pruneWhenFreeBelowMiB * MIB,
-  });
+  const journal = openStateJournal(config, paths.journal, systemClock, log.child('journal'));
   let station: PcscStation;
   try {
     station = new PcscStation({

@@ -1,7 +1,7 @@
-import type { CardData } from './card.ts';
-import type { FarePolicy, FareQuote } from './fare-policy.ts';
-import { Reason } from './reasons.ts';
-import type { TapContext } from './tap-context.ts';
+import type { CardData } from '../../src/domain/card.ts';
+import type { FarePolicy, FareQuote } from '../../src/domain/fare-policy.ts';
+import { Reason } from '../../src/domain/reasons.ts';
+import type { TapContext } from '../../src/domain/tap-context.ts';
 
 export interface FlatFareRules {
   readonly version: string;
