@@ -1,6 +1,7 @@
 import { randomIds } from '../domain/ids.ts';
 import { systemClock } from '../domain/time.ts';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.ts';
 import { DenyListStore } from '../deny-list/deny-list-store.ts';
@@ -38,6 +39,8 @@ export interface RunningValidator {
 
 /** The sample Qom bundle in this checkout (fares/qom-1404), for simulation. */
 const SAMPLE_FARE_BUNDLE = fileURLToPath(new URL('../../fares/qom-1404', import.meta.url));
+/** What makes a directory a fare bundle (docs/fares.md). */
+const BUNDLE_MANIFEST = 'manifest.json';
 
 /** The composition root: the one place that builds adapters and hands them to the application. */
 export async function startValidator(options: StartOptions): Promise<RunningValidator> {
@@ -49,13 +52,13 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
   let app: ValidatorApp;
   try {
     const denyList = DenyListStore.open({ stateDir: paths.stateDir, clock, log: log.child('deny-list') });
-    const bundleDir = fareBundleDir(config, paths, options.simulate);
+    const bundleDirs = fareBundleDirs(config, paths, options.simulate);
     const fares = new ScheduledFarePolicy(
-      [requireBundle(loadFareBundleDir(bundleDir), bundleDir)],
+      bundleDirs.map((dir) => requireBundle(loadFareBundleDir(dir), dir)),
       { repeatWindowMs: config.fares.repeatWindowSeconds * 1000, negativeAllowance: config.fares.negativeAllowance },
       clock,
     );
-    log.info('fares loaded', { bundle: bundleDir, version: fares.version });
+    log.info('fares loaded', { bundles: bundleDirs, inForce: fares.version });
     app = await ValidatorApp.start({
       config,
       paths,
@@ -90,11 +93,22 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
   };
 }
 
-/** The fare bundle in force at start: the configured one, the backend's in the state directory, or in simulation the sample. */
-function fareBundleDir(config: Config, paths: Paths, simulate: boolean): string {
-  if (config.fares.bundle !== null) return config.fares.bundle;
-  if (existsSync(paths.fareBundle)) return paths.fareBundle;
-  if (simulate) return SAMPLE_FARE_BUNDLE;
+/**
+ * The fare bundles to schedule: the configured one; else those in the state directory's fares/ (one bundle,
+ * or one bundle a subdirectory: the one in force and those still to come, each taking over at its
+ * effectiveFrom); else, in simulation, the sample.
+ */
+function fareBundleDirs(config: Config, paths: Paths, simulate: boolean): string[] {
+  if (config.fares.bundle !== null) return [config.fares.bundle];
+  if (existsSync(join(paths.fareBundle, BUNDLE_MANIFEST))) return [paths.fareBundle];
+  if (existsSync(paths.fareBundle)) {
+    const dirs = readdirSync(paths.fareBundle, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(paths.fareBundle, d.name, BUNDLE_MANIFEST)))
+      .map((d) => join(paths.fareBundle, d.name))
+      .sort();
+    if (dirs.length > 0) return dirs;
+  }
+  if (simulate) return [SAMPLE_FARE_BUNDLE];
   throw new ValidatorError(
     ErrorCode.ConfigInvalid,
     `no fare bundle: none in ${paths.fareBundle} yet, and fares.bundle is not set. Set fares.bundle to a GTFS-Fares v2 bundle directory (check it with: validator fares check DIR)`,
