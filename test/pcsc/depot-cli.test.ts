@@ -39,6 +39,16 @@ function validator(args: readonly string[], onStderr?: (text: string) => void): 
   });
 }
 
+/** What a technician does when told to present the card again: lift it and put it back, once. */
+function reinsertOnPrompt(card: VpcdCard): (said: string) => void {
+  let done = false;
+  return (said) => {
+    if (done || !said.includes('present the same card again')) return;
+    done = true;
+    void card.remove().then(() => card.insert(0));
+  };
+}
+
 describeStack('depot card commands on the real PC/SC stack', () => {
   let dir: string;
   let keys: string;
@@ -122,13 +132,7 @@ describeStack('depot card commands on the real PC/SC stack', () => {
 
       // The head write (the purse write's last update) lands, but the card leaves before it answers.
       await other.insert(0, { vanish: { duringUpdate: 3, tornWrite: 'written' } });
-      let reinserted = false;
-      const run = await cli(['topup', '--amount', '30000'], (said) => {
-        if (!reinserted && said.includes('present the same card again')) {
-          reinserted = true;
-          void other.remove().then(() => other.insert(0));
-        }
-      });
+      const run = await cli(['topup', '--amount', '30000'], reinsertOnPrompt(other));
       expect(run.stderr, `exit ${run.code}: ${run.stderr}`).toContain('may not have reached');
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain('balance 130000 rials, counter 1');
@@ -136,13 +140,7 @@ describeStack('depot card commands on the real PC/SC stack', () => {
       // The same again, but the write never lands: journaled as not applied, the balance untouched.
       await other.remove();
       await other.insert(0, { vanish: { duringUpdate: 1, tornWrite: 'unchanged' } });
-      reinserted = false;
-      const lost = await cli(['topup', '--amount', '30000'], (said) => {
-        if (!reinserted && said.includes('present the same card again')) {
-          reinserted = true;
-          void other.remove().then(() => other.insert(0));
-        }
-      });
+      const lost = await cli(['topup', '--amount', '30000'], reinsertOnPrompt(other));
       expect(lost.code).toBe(1);
       expect(lost.stderr).toContain('did not reach card 9826000000000044');
 
@@ -154,6 +152,30 @@ describeStack('depot card commands on the real PC/SC stack', () => {
       ]);
     } finally {
       await other.remove();
+    }
+  });
+
+  it('journals a personalization whose last write landed as the card left, and none for one that did not', async () => {
+    const landed = vpcdCard(VirtualClassicCard.blank(Buffer.from('0A0B0C10', 'hex')));
+    const lost = vpcdCard(VirtualClassicCard.blank(Buffer.from('0A0B0C11', 'hex')));
+    try {
+      // Personalization writes sectors 3, 2, then 1, trailer last: its 12th write makes the card a Qom Card.
+      await landed.insert(0, { vanish: { duringUpdate: 12, tornWrite: 'written' } });
+      const ok = await cli(['issue', '--number', '9826000000000045', '--category', 'adult', '--balance', '70000', '--expires', '2030-03-20'], reinsertOnPrompt(landed));
+      expect(ok.code, ok.stderr).toBe(0);
+      await landed.remove();
+
+      await lost.insert(0, { vanish: { duringUpdate: 12, tornWrite: 'unchanged' } });
+      const failed = await cli(['issue', '--number', '9826000000000046', '--category', 'adult', '--balance', '70000', '--expires', '2030-03-20'], reinsertOnPrompt(lost));
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain('still blank: run card issue again');
+
+      const issued = (await journal()).filter((r) => r.reason === 'CARD_ISSUED').map((r) => [r.cardNumber, r.balanceAfter]);
+      expect(issued).toContainEqual(['9826000000000045', 70_000]);
+      expect(issued.map(([n]) => n)).not.toContain('9826000000000046');
+    } finally {
+      await landed.remove();
+      await lost.remove();
     }
   });
 

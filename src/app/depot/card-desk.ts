@@ -61,14 +61,51 @@ export class CardDesk {
     }
     const card = await this.presented();
     deps.journal.assertWritable();
-    await card.personalize(
-      { number: request.number, category: request.category, issued, expires: request.expires, status: 'active', balance: request.balance, counter: 0, lastTrip: null },
-      this.deadline(),
-    );
-    const data = await card.read(this.deadline());
+    const plan = { number: request.number, category: request.category, issued, expires: request.expires, status: 'active', balance: request.balance, counter: 0, lastTrip: null } as const;
+    let data: CardData;
+    try {
+      await card.personalize(plan, this.deadline());
+      data = await card.read(this.deadline());
+    } catch (e) {
+      if (!isCutShort(e)) throw e;
+      // Sector 1 is written last: the card is issued exactly when it reads as issued.
+      data = await this.readAgain('personalization', card.uid, request.number, 'present it to `validator card read` to see what it holds');
+      if (data.number !== request.number || data.counter !== 0) {
+        throw new ValidatorError(ErrorCode.InvalidState, `card ${card.uid} now holds card number ${data.number}, counter ${data.counter}: not the card just personalized`);
+      }
+    }
     const record = deps.journal.append(this.fields(data, { reason: Reason.CardIssued, balanceBefore: null, balanceAfter: data.balance, intentId: null }));
     deps.log.info('card issued', { card: data.number, uid: data.uid, category: data.category, balance: data.balance, seq: record.seq });
     return { card: data, record };
+  }
+
+  /**
+   * After a write cut short: the same card, presented again and read. `ifGone` says what happens when it
+   * does not come back. A card that still reads as not issued was never personalized.
+   */
+  private async readAgain(what: string, uid: string, number: string, ifGone: string): Promise<CardData> {
+    const { deps } = this;
+    deps.prompt(`The ${what} may not have reached card ${number}: present the same card again to confirm.`);
+    let card: DepotCard;
+    try {
+      card = await deps.station.nextCard({
+        timeoutMs: deps.waitMs,
+        uid,
+        onOtherCard: (other) => deps.prompt(`That is card ${other}, not ${uid}: present card ${number}.`),
+      });
+    } catch (e) {
+      throw new ValidatorError(
+        ErrorCode.CardRemoved,
+        `the ${what} of card ${number} was cut short and the card did not come back: ${ifGone}`,
+        { cause: e },
+      );
+    }
+    try {
+      return await card.read(this.deadline());
+    } catch (e) {
+      if (!isValidatorError(e, ErrorCode.CardNotIssued)) throw e;
+      throw new ValidatorError(ErrorCode.CardNotIssued, `the ${what} of card ${number} did not complete and the card is still blank: run card issue again`, { cause: e });
+    }
   }
 
   /** Adds `amount` rials to the card's purse. */
@@ -120,8 +157,8 @@ export class CardDesk {
       deps.log.warn(`${what} cut short`, { card: data.number, error: (e as Error).message });
       return this.confirmAfterCut(what, data, intentId);
     }
-    const after = await card.read(this.deadline()).catch(() => null);
     const record = deps.journal.resolveDebit(intentId, tap);
+    const after = await card.read(this.deadline()).catch(() => null);
     deps.log.info(`card ${what}`, { card: data.number, balanceBefore: data.balance, balanceAfter: planned.balance, status: planned.status, seq: record.seq });
     return { card: after ?? { ...data, balance: planned.balance, counter, status: planned.status }, record };
   }
@@ -132,22 +169,12 @@ export class CardDesk {
    */
   private async confirmAfterCut(what: string, before: CardData, intentId: string): Promise<DeskResult> {
     const { deps } = this;
-    deps.prompt(`The ${what} may not have reached card ${before.number}: present the same card again to confirm.`);
-    let card: DepotCard;
-    try {
-      card = await deps.station.nextCard({
-        timeoutMs: deps.waitMs,
-        uid: before.uid,
-        onOtherCard: (uid) => deps.prompt(`That is card ${uid}, not ${before.uid}: present card ${before.number}.`),
-      });
-    } catch (e) {
-      throw new ValidatorError(
-        ErrorCode.CardRemoved,
-        `the ${what} of card ${before.number} was cut short and the card did not come back: the journal keeps it open, and the next validator or depot that reads the card settles it`,
-        { cause: e },
-      );
-    }
-    const now = await card.read(this.deadline());
+    const now = await this.readAgain(
+      what,
+      before.uid,
+      before.number,
+      'the journal keeps it open, and the next validator or depot that reads the card settles it',
+    );
     const intent = deps.journal.openDebitFor(before.uid);
     if (!intent || intent.id !== intentId) throw new Error(`bug: the ${what}'s open intent ${intentId} is gone`);
     const verdict = judgeIntent(intent, now);
