@@ -11,9 +11,10 @@ import { fileURLToPath } from 'node:url';
 /**
  * Debian packages the project needs. python3, make and g++ build better-sqlite3 and @pokusew/pcsclite
  * from source; libpcsclite-dev is what the latter links against. pcscd and vsmartcard-vpcd are the real
- * PC/SC stack the tests run the card reader through, with a virtual card in place of the chip.
+ * PC/SC stack the tests run the card reader through, with a virtual card in place of the chip. socat makes
+ * the pseudo-terminals the GPS tests replay real receivers' recordings through, as a serial port.
  */
-const DEBIAN_PACKAGES = ['python3', 'make', 'g++', 'libpcsclite-dev', 'pcscd', 'vsmartcard-vpcd'];
+const DEBIAN_PACKAGES = ['python3', 'make', 'g++', 'libpcsclite-dev', 'pcscd', 'vsmartcard-vpcd', 'socat'];
 
 /** Native npm modules, each with a line of code that fails unless its compiled binding loads. */
 const NATIVE_MODULES = [
