@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { describeError, isValidatorError } from '../domain/errors.ts';
+import { registerBackendCommands } from './backend-command.ts';
 import { registerCardCommands } from './card-command.ts';
 import { registerDenylistCommands } from './denylist-command.ts';
 import { registerFaresCommands } from './fares-command.ts';
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
   registerCardCommands(program);
   registerFaresCommands(program);
   registerDenylistCommands(program);
+  registerBackendCommands(program);
 
   return program;
 }
