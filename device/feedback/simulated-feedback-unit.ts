@@ -1,6 +1,6 @@
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { ErrorCode, ValidatorError } from '../../src/domain/errors.ts';
-import type { FeedbackScreen, FeedbackUnit } from '../../src/ports/feedback-unit.ts';
+import type { FeedbackHealth, FeedbackScreen, FeedbackUnit } from '../../src/ports/feedback-unit.ts';
 
 /** The passenger display, LEDs and buzzer, in memory: the demo panel draws it; tests read it. */
 export class SimulatedFeedbackUnit implements FeedbackUnit {
@@ -29,12 +29,16 @@ export class SimulatedFeedbackUnit implements FeedbackUnit {
 
   show(screen: FeedbackScreen): Promise<void> {
     if (!this.connected) {
-      return Promise.reject(new ValidatorError(ErrorCode.ReaderUnavailable, 'simulated feedback unit is disconnected'));
+      return Promise.reject(new ValidatorError(ErrorCode.FeedbackUnavailable, 'simulated feedback unit is disconnected'));
     }
     this.history.push(screen);
     if (this.history.length > 100) this.history.shift();
     this.current.next(screen);
     return Promise.resolve();
+  }
+
+  health(): FeedbackHealth {
+    return { state: this.connected ? 'up' : 'down', since: null, lastError: this.connected ? null : 'disconnected (simulated)', detail: 'in memory' };
   }
 
   close(): Promise<void> {

@@ -36,6 +36,8 @@ export enum ErrorCode {
   BadRequest = 'BAD_REQUEST',
   /** The operation is refused in the current state (e.g. simulated taps on real hardware). */
   InvalidState = 'INVALID_STATE',
+  /** The passenger feedback unit did not answer (no ack after its retries), refused a command, or its port is gone. */
+  FeedbackUnavailable = 'FEEDBACK_UNAVAILABLE',
 }
 
 /** The one error class of the validator: a code, a message that says how to fix it, and the cause. */

@@ -14,6 +14,7 @@ import type { SqliteTapJournal } from '../../src/journal/sqlite-tap-journal.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { TapPipeline } from '../../src/pipeline/tap-pipeline.ts';
 import type { TapOutcome } from '../../src/pipeline/tap-outcome.ts';
+import type { FeedbackUnit } from '../../src/ports/feedback-unit.ts';
 import { clientFor, codec, FakeClock } from '../device/helpers.ts';
 
 export const DEVICE = 'QOM-DEV-0001';
@@ -26,6 +27,8 @@ export interface HarnessOptions {
   readonly budgetMs?: number;
   /** Per APDU exchange, on the fake clock. */
   readonly latencyMs?: number;
+  /** The door's feedback unit; default: \`display\`, in memory. */
+  readonly feedback?: FeedbackUnit;
 }
 
 /** The real pipeline over the real codec, a simulated reader, a real journal file, and a fake clock. */
@@ -76,7 +79,7 @@ export class PipelineHarness {
         context: () => ({ device: DEVICE, vehicle: VEHICLE, route: '12', stop: null }),
         position: () => null,
       },
-      feedbackFor: () => this.display,
+      feedbackFor: () => options.feedback ?? this.display,
       clock: this.clock,
       ids: randomIds,
       log: silentLogger,
