@@ -2,6 +2,7 @@ import { LegIndex } from './leg-index.ts';
 import { ZoneClock } from './local-time.ts';
 import type { CheckedManifest } from './manifest.ts';
 import { PriceIndex } from './price-index.ts';
+import { StopIndex } from '../stops/stop-index.ts';
 import type { LegRules } from './read-leg-rules.ts';
 import type { Places } from './read-places.ts';
 import type { FareMedium, Products, RiderCategory } from './read-products.ts';
@@ -39,6 +40,8 @@ export class FareBundle {
   readonly prices: PriceIndex;
   readonly timeframes: Timeframes;
   readonly clock: ZoneClock;
+  /** The boarding stops with a position: GPS finds the current stop among them. */
+  readonly stops: StopIndex;
   readonly summary: FareBundleSummary;
 
   constructor(parts: {
@@ -62,6 +65,7 @@ export class FareBundle {
     this.prices = new PriceIndex(products.prices);
     this.timeframes = parts.timeframes;
     this.clock = new ZoneClock(manifest.timezone);
+    this.stops = new StopIndex(parts.places.stopPoints);
     this.summary = {
       version: manifest.version,
       effectiveFrom: manifest.effectiveFrom,

@@ -1,3 +1,5 @@
+import type { StopPoint } from '../stops/stop-index.ts';
+import type { CsvRecord, CsvTable } from './csv.ts';
 import { enumValue } from './gtfs-values.ts';
 import type { Problems } from './problems.ts';
 import { type BundleTables, checked, requiredValue, uniqueKeys } from './tables.ts';
@@ -9,6 +11,8 @@ export interface Places {
   readonly areas: ReadonlySet<string>;
   /** Each stop's areas, a platform inheriting its station's unless it has its own (stop_areas.txt). */
   readonly stopAreas: ReadonlyMap<string, readonly string[]>;
+  /** The stops a rider boards at (location_type empty or 0) with their position, for GPS stop matching. */
+  readonly stopPoints: readonly StopPoint[];
 }
 
 /** Reads networks.txt, route_networks.txt, areas.txt, stops.txt and stop_areas.txt. */
@@ -29,7 +33,7 @@ export function readPlaces(tables: BundleTables, timeZone: string): Places {
     else routeNetwork.set(route, network);
   }
 
-  const parentOf = readStops(tables, timeZone, problems);
+  const { parentOf, points } = readStops(tables, timeZone, problems);
   const own = new Map<string, string[]>();
   const stopAreas = tables.get('stop_areas.txt');
   uniqueKeys(stopAreas, ['area_id', 'stop_id'], problems);
@@ -51,7 +55,7 @@ export function readPlaces(tables: BundleTables, timeZone: string): Places {
     const list = own.get(stop) ?? (parent === null ? undefined : own.get(parent));
     if (list) resolved.set(stop, list);
   }
-  return { networks, routeNetwork, areas, stopAreas: resolved };
+  return { networks, routeNetwork, areas, stopAreas: resolved, stopPoints: points };
 }
 
 function ids(tables: BundleTables, file: 'networks.txt' | 'areas.txt', column: string): Set<string> {
@@ -65,11 +69,12 @@ function ids(tables: BundleTables, file: 'networks.txt' | 'areas.txt', column: s
   return out;
 }
 
-/** stop_id → parent_station (null when none); checks ids, parents and time zones. */
-function readStops(tables: BundleTables, timeZone: string, problems: Problems): Map<string, string | null> {
+/** stop_id → parent_station (null when none), and the boarding stops' positions; checks ids, parents, zones. */
+function readStops(tables: BundleTables, timeZone: string, problems: Problems): { parentOf: Map<string, string | null>; points: StopPoint[] } {
   const stops = tables.get('stops.txt');
   uniqueKeys(stops, ['stop_id'], problems);
   const parentOf = new Map<string, string | null>();
+  const points: StopPoint[] = [];
   for (const r of stops.records) {
     const id = requiredValue(stops, r, 'stop_id', problems);
     const type = r.get('location_type');
@@ -79,10 +84,23 @@ function readStops(tables: BundleTables, timeZone: string, problems: Problems): 
       problems.add(stops.file, r.line, `stop_timezone ${zone} differs from the bundle's ${timeZone}: the validator reads timeframes in one zone`);
     }
     if (id !== null) parentOf.set(id, r.get('parent_station') || null);
+    const lat = coordinate(stops, r, 'stop_lat', 90, problems);
+    const lon = coordinate(stops, r, 'stop_lon', 180, problems);
+    if (id !== null && (type === '' || type === '0') && lat !== null && lon !== null) points.push({ id, lat, lon });
   }
   for (const r of stops.records) {
     const parent = r.get('parent_station');
     if (parent !== '' && !parentOf.has(parent)) problems.add(stops.file, r.line, `parent_station ${parent} is not in stops.txt`);
   }
-  return parentOf;
+  return { parentOf, points };
+}
+
+/** A stop_lat or stop_lon: empty is none (allowed for generic nodes and boarding areas); else in range. */
+function coordinate(table: CsvTable, r: CsvRecord, column: 'stop_lat' | 'stop_lon', limit: number, problems: Problems): number | null {
+  const text = r.get(column);
+  if (text === '') return null;
+  const value = Number(text);
+  if (Number.isFinite(value) && Math.abs(value) <= limit) return value;
+  problems.add(table.file, r.line, `${column} ${text} is not a number from -${limit} to ${limit}`);
+  return null;
 }
