@@ -1,13 +1,20 @@
 import { Reason } from '../domain/reasons.ts';
 import type { FeedbackScreen } from '../ports/feedback-unit.ts';
 import { formatMoneyEn, formatMoneyFa, type MoneyUnit } from './money-format.ts';
+import { formatJalaliFa } from './solar-hijri.ts';
 
 /** What the passenger is told; the pipeline picks one per tap. */
 export type Notice =
   | { readonly kind: 'welcome' }
   | { readonly kind: 'accepted'; readonly fare: number; readonly balance: number; readonly transfer: boolean }
   | { readonly kind: 'already-paid'; readonly balance: number }
-  | { readonly kind: 'rejected'; readonly reason: Reason; readonly balance: number | null }
+  | {
+      readonly kind: 'rejected';
+      readonly reason: Reason;
+      readonly balance: number | null;
+      /** The card's last valid day (YYYY-MM-DD), shown in the Solar Hijri calendar on an EXPIRED rejection. */
+      readonly expires?: string;
+    }
   | { readonly kind: 'try-again'; readonly reason: Reason }
   | { readonly kind: 'out-of-service'; readonly why: string };
 
@@ -17,7 +24,14 @@ export interface MessageOptions {
   readonly lowBalance: number;
 }
 
-const rejectText: Partial<Record<Reason, readonly [string, string]>> = {
+const SEE_CARD_OFFICE = 'به دفتر کارت شهروندی مراجعه کنید';
+const NOT_ACCEPTED = 'کارت پذیرفته نشد';
+
+/**
+ * The two lines of each rejection, for every reason (the compiler says when a new reason lacks one).
+ * Reasons that never reach a passenger as a rejection say "card not accepted".
+ */
+const rejectText: Readonly<Record<Reason, readonly [string, string]>> = {
   [Reason.DenyListed]: ['کارت پذیرفته نشد', 'به دفتر کارت شهروندی مراجعه کنید'],
   [Reason.Blocked]: ['کارت مسدود است', 'به دفتر کارت شهروندی مراجعه کنید'],
   // The deny list said block, and the card now says so too: to the passenger, the same as a deny-listed card.
@@ -30,6 +44,17 @@ const rejectText: Partial<Record<Reason, readonly [string, string]>> = {
   // No fare rule in force matches this ride: the bus's fares are wrong, not the passenger's card.
   [Reason.NoFare]: ['کرایه این مسیر تعریف نشده است', 'لطفاً به راننده اطلاع دهید'],
   [Reason.CardNotIssued]: ['این کارت صادر نشده است', 'به دفتر کارت شهروندی مراجعه کنید'],
+  [Reason.InsufficientBalance]: ['موجودی کافی نیست', 'لطفاً کارت را شارژ کنید'],
+  [Reason.AlreadyPaid]: ['کرایه قبلاً پرداخت شده است', ''],
+  // The card left, or time ran out: the pipeline says "try again", never a rejection, but just in case.
+  [Reason.CardRemoved]: ['دوباره کارت بزنید', 'کارت را تا شنیدن صدای بوق نگه دارید'],
+  [Reason.Timeout]: ['دوباره کارت بزنید', 'کارت را تا شنیدن صدای بوق نگه دارید'],
+  [Reason.OutOfService]: ['دستگاه از کار افتاده است', 'لطفاً از دستگاه دیگر استفاده کنید'],
+  [Reason.Ok]: [NOT_ACCEPTED, SEE_CARD_OFFICE],
+  [Reason.DebitNotApplied]: [NOT_ACCEPTED, SEE_CARD_OFFICE],
+  [Reason.Unresolved]: [NOT_ACCEPTED, SEE_CARD_OFFICE],
+  [Reason.CardIssued]: [NOT_ACCEPTED, SEE_CARD_OFFICE],
+  [Reason.TopUp]: [NOT_ACCEPTED, SEE_CARD_OFFICE],
 };
 
 /** The screen, LED and beep for a notice: Persian with Persian digits, and an English line for the depot. */
@@ -67,7 +92,16 @@ export function screenFor(notice: Notice, options: MessageOptions): FeedbackScre
           beep: 'double',
         };
       }
-      const [line1, line2] = rejectText[notice.reason] ?? ['کارت پذیرفته نشد', 'به دفتر کارت شهروندی مراجعه کنید'];
+      if (notice.reason === Reason.Expired && notice.expires !== undefined) {
+        return {
+          line1: rejectText[Reason.Expired][0],
+          line2: `معتبر تا ${formatJalaliFa(notice.expires)} · برای تمدید مراجعه کنید`,
+          english: `REJECTED ${notice.reason}, valid until ${notice.expires}`,
+          led: 'red',
+          beep: 'double',
+        };
+      }
+      const [line1, line2] = rejectText[notice.reason];
       return { line1, line2, english: `REJECTED ${notice.reason}`, led: 'red', beep: 'double' };
     }
     case 'try-again':

@@ -248,7 +248,10 @@ export class TapPipeline {
 
 function noticeFor(decision: Decision, card: CardData): Notice {
   const balance = decision.purse ? decision.purse.balance : card.balance;
-  if (decision.result === 'reject') return { kind: 'rejected', reason: decision.reason, balance: card.balance };
+  if (decision.result === 'reject') {
+    const rejected = { kind: 'rejected', reason: decision.reason, balance: card.balance } as const;
+    return decision.reason === Reason.Expired ? { ...rejected, expires: card.expires } : rejected;
+  }
   if (decision.reason === Reason.AlreadyPaid) return { kind: 'already-paid', balance };
   return { kind: 'accepted', fare: decision.fare, balance, transfer: decision.transfer };
 }
