@@ -118,6 +118,32 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    gps: z
+      .object({
+        /**
+         * The GPS receiver's serial device (NMEA 0183); prefer /dev/serial/by-id/…, which names the receiver
+         * rather than the order it was plugged in. null: no receiver, every tap's stop is device.stop.
+         */
+        port: z.string().min(1).nullable().default(null),
+        /** The receiver's rate: NMEA 0183 says 4800, most receivers ship at 9600. */
+        baudRate: z
+          .number()
+          .int()
+          .refine((b) => [4800, 9600, 19_200, 38_400, 57_600, 115_200].includes(b), 'one of 4800, 9600, 19200, 38400, 57600, 115200')
+          .default(9600),
+        /** The nearest stop of the fare bundle within this distance is the current stop. */
+        stopRadiusMeters: z.number().min(5).max(500).default(40),
+        /** The current stop is kept until the bus is this much farther than the radius, or another stop is this much nearer. */
+        stopHysteresisMeters: z.number().min(0).max(200).default(10),
+        /** A fix older than this is stale: taps go on without a stop or a position. */
+        staleAfterSeconds: z.number().min(1).max(300).default(5),
+        /** How often a missing or unplugged receiver is tried again. */
+        reconnectSeconds: z.number().min(0.1).max(60).default(1),
+        /** In simulation (--simulate): drive along the bundle's stops, stand at the first, or no GPS at all. */
+        simulate: z.enum(['route', 'fixed', 'off']).default('route'),
+      })
+      .strict()
+      .prefault({}),
     simulation: z
       .object({
         /** Simulated card round trip per APDU exchange, like a real reader's. */
