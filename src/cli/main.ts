@@ -4,6 +4,7 @@ import { registerBackendCommands } from './backend-command.ts';
 import { registerCardCommands } from './card-command.ts';
 import { registerDenylistCommands } from './denylist-command.ts';
 import { registerFaresCommands } from './fares-command.ts';
+import { registerGpsCommands } from './gps-command.ts';
 import { runCommand } from './run-command.ts';
 import { statusCommand } from './status-command.ts';
 import { tapCommand } from './tap-command.ts';
@@ -67,6 +68,7 @@ export function buildProgram(): Command {
   registerCardCommands(program);
   registerFaresCommands(program);
   registerDenylistCommands(program);
+  registerGpsCommands(program);
   registerBackendCommands(program);
 
   return program;
