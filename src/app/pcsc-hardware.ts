@@ -1,6 +1,5 @@
 import { CmacIntegrity } from '../../device/crypto/cmac-integrity.ts';
 import { FileKeyStore } from '../../device/crypto/key-file.ts';
-import { SimulatedFeedbackUnit } from '../../device/feedback/simulated-feedback-unit.ts';
 import { PcscReaders } from '../../device/pcsc/pcsc-readers.ts';
 import { QomCardCodec } from '../../device/qom-card/qom-card-codec.ts';
 import { readerNamePattern } from '../config/reader-name.ts';
@@ -10,7 +9,9 @@ import { randomIds } from '../domain/ids.ts';
 import type { Clock } from '../domain/time.ts';
 import { screenFor } from '../feedback/messages.ts';
 import type { Logger } from '../log/logger.ts';
+import type { FeedbackUnit } from '../ports/feedback-unit.ts';
 import { checkIdsFitTheCard } from './check-ids-fit.ts';
+import { feedbackUnitFor } from './feedback-unit-for.ts';
 import type { Hardware } from './hardware.ts';
 
 export interface PcscHardwareOptions {
@@ -23,8 +24,8 @@ export interface PcscHardwareOptions {
 
 /**
  * The real contactless readers over pcscd, one per configured door, reading and writing Qom Cards with
- * the key file's keys. The passenger feedback unit on its serial port is issue 6's: until then each
- * door's screen is kept in memory, where `validator status` and the log show it.
+ * the key file's keys, and each door's passenger feedback unit on its serial port (a door without one
+ * in the config keeps its screen in memory, where the log shows it).
  */
 export function createPcscHardware(options: PcscHardwareOptions): Hardware {
   const { config, configFile, clock, log } = options;
@@ -43,8 +44,7 @@ export function createPcscHardware(options: PcscHardwareOptions): Hardware {
     log: log.child('pcsc'),
   });
   const welcome = screenFor({ kind: 'welcome' }, { moneyUnit: config.display.moneyUnit, lowBalance: 0 });
-  const units = new Map(config.readers.map((r) => [r.id, new SimulatedFeedbackUnit(welcome)]));
-  log.warn('no feedback unit adapter yet (issue 6): passenger screens are kept in memory and logged, not shown');
+  const units = new Map<string, FeedbackUnit>(config.readers.map((r) => [r.id, feedbackUnitFor(r, config, clock, log, welcome)]));
   return {
     readers: readers.readers,
     feedbackFor: (id) => {

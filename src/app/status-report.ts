@@ -1,5 +1,6 @@
 import type { JournalStats } from '../journal/types.ts';
 import type { ReaderState } from '../ports/card-reader.ts';
+import type { FeedbackHealth } from '../ports/feedback-unit.ts';
 
 /** What `validator status` shows; the daemon builds it, the CLI prints it. */
 export interface StatusReport {
@@ -13,6 +14,8 @@ export interface StatusReport {
   /** Empty when in service; otherwise why not, most important first. */
   readonly problems: readonly string[];
   readonly readers: readonly { readonly id: string; readonly state: ReaderState }[];
+  /** Each door's passenger feedback unit; a unit down does not stop taps (the journal is the record). */
+  readonly feedback: readonly { readonly id: string; readonly health: FeedbackHealth }[];
   readonly journal: JournalStats;
   readonly denyList: { readonly version: string; readonly entries: number };
   readonly fares: { readonly version: string };

@@ -169,6 +169,7 @@ export class ValidatorApp {
       configFile: paths.configFile,
       problems: this.problems(null),
       readers: hardware.readers.map((r) => ({ id: r.id, state: this.readerStates.get(r.id) ?? { kind: 'absent', reason: 'not yet seen' } })),
+      feedback: hardware.readers.map((r) => ({ id: r.id, health: hardware.feedbackFor(r.id).health() })),
       journal: stats,
       denyList: { version: denyList.version, entries: denyList.size },
       fares: { version: fares.version },

@@ -2,6 +2,7 @@ import { resolvePaths } from '../app/paths.ts';
 import type { StatusReport } from '../app/status-report.ts';
 import { callControl } from '../control/control-client.ts';
 import { ErrorCode, isValidatorError } from '../domain/errors.ts';
+import type { FeedbackHealth } from '../ports/feedback-unit.ts';
 
 export interface StatusCommandOptions {
   readonly stateDir?: string;
@@ -32,6 +33,8 @@ export function formatStatus(r: StatusReport): string {
     ['device', `${r.device.id} · bus ${r.device.vehicle} · route ${r.device.route ?? '-'} · stop ${r.device.stop ?? '-'}`],
     ['mode', `${r.mode} · software ${r.softwareVersion} · pid ${r.pid} · since ${r.startedAt}`],
     ...r.readers.map((x): [string, string] => [`reader ${x.id}`, x.state.kind === 'ready' ? `ready (${x.state.name})` : `absent: ${x.state.reason}`]),
+    // A daemon older than the feedback unit driver sends no feedback list.
+    ...(r.feedback ?? []).map((x): [string, string] => [`display ${x.id}`, formatFeedback(x.health)]),
     ['last tap', r.lastTap ? `#${r.lastTap.seq} ${r.lastTap.time} ${r.lastTap.result} ${r.lastTap.reason}` : 'none'],
     ['journal', `${r.journal.records} records, last seq ${r.journal.lastSeq}, ${r.journal.openIntents} open debits, ${mib(r.journal.sizeBytes)}`],
     ['backlog', `${r.journal.lastSeq - r.journal.syncedThrough} taps not yet synced`],
@@ -44,6 +47,13 @@ export function formatStatus(r: StatusReport): string {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n';
+}
+
+/** "up (/dev/ttyUSB0 at 115200 baud)", or "DOWN since …: no ack after 3 sends (…)". */
+export function formatFeedback(h: FeedbackHealth): string {
+  const since = h.since === null ? '' : ` since ${new Date(h.since).toISOString()}`;
+  if (h.state === 'down') return `DOWN${since}: ${h.lastError ?? 'no answer'} (${h.detail}); taps go on`;
+  return `${h.state}${since} (${h.detail})${h.lastError ? `, last error: ${h.lastError}` : ''}`;
 }
 
 function mib(bytes: number): string {

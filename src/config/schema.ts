@@ -27,6 +27,19 @@ export const readerSchema = z
         const problem = readerNameProblem(name);
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       }),
+    /**
+     * The door's passenger feedback unit on a serial port (docs/feedback-protocol.md), real hardware only.
+     * null: none connected (the door's screen is kept in memory and logged).
+     */
+    feedback: z
+      .object({
+        /** The serial device, e.g. /dev/ttyUSB0 or a udev symlink such as /dev/qom-feedback-front. */
+        port: z.string().min(1),
+        baudRate: z.number().int().min(9600).max(921_600).default(115_200),
+      })
+      .strict()
+      .nullable()
+      .default(null),
   })
   .strict();
 
@@ -92,8 +105,8 @@ export const configSchema = z
       .array(readerSchema)
       .min(1)
       .default([
-        { id: 'front', name: 'Virtual PCD 00 00' },
-        { id: 'rear', name: 'Virtual PCD 00 01' },
+        { id: 'front', name: 'Virtual PCD 00 00', feedback: null },
+        { id: 'rear', name: 'Virtual PCD 00 01', feedback: null },
       ])
       .refine((list) => new Set(list.map((r) => r.id)).size === list.length, 'reader ids must be unique'),
     keys: z
@@ -109,12 +122,26 @@ export const configSchema = z
       .prefault({}),
     display: z
       .object({
-        /** Amounts on the passenger display; money itself stays integer rials. */
-        moneyUnit: z.enum(['rial', 'toman']).default('toman'),
+        /**
+         * Amounts on the passenger display; money itself stays integer rials. 'new-rial' is for after the
+         * redenomination (1 new rial = 10,000 rials), shown to two decimals (src/feedback/money-format.ts).
+         */
+        moneyUnit: z.enum(['rial', 'toman', 'new-rial']).default('toman'),
         /** Below this balance (rials) an accepted tap also says "low balance": two 1404 adult fares. */
         lowBalanceRials: rials.default(74_000),
         /** Seconds a tap's message stays before the welcome screen returns. */
         holdSeconds: z.number().min(0.5).max(30).default(3),
+      })
+      .strict()
+      .prefault({}),
+    feedback: z
+      .object({
+        /** How long the driver waits for a feedback unit's ack before sending the command again. */
+        ackTimeoutMs: z.number().int().min(20).max(2000).default(150),
+        /** Sends after the first before a unit counts as down. */
+        retries: z.number().int().min(0).max(10).default(2),
+        /** A STATUS query this often when idle: notices a unit gone silent, or back. */
+        probeSeconds: z.number().min(0.2).max(60).default(1),
       })
       .strict()
       .prefault({}),
