@@ -16,6 +16,8 @@ import type { Paths } from './paths.ts';
 import { openStateJournal } from './open-state-journal.ts';
 import { createPcscHardware } from './pcsc-hardware.ts';
 import { createSimulation, type Simulation } from './simulation/create-simulation.ts';
+import { createGps } from './start-gps.ts';
+import type { CurrentStop } from '../stops/current-stop.ts';
 import { ValidatorApp } from './validator-app.ts';
 
 export interface StartOptions {
@@ -50,6 +52,7 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
   const hardware = simulation ? simulation.hardware : createPcscHardware({ config, configFile: paths.configFile, clock, log });
   const journal = openStateJournal(config, paths.journal, clock, log.child('journal'));
   let app: ValidatorApp;
+  let gps: CurrentStop | null = null;
   try {
     const denyList = DenyListStore.open({ stateDir: paths.stateDir, clock, log: log.child('deny-list') });
     const bundleDirs = fareBundleDirs(config, paths, options.simulate);
@@ -59,6 +62,7 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
       clock,
     );
     log.info('fares loaded', { bundles: bundleDirs, inForce: fares.version });
+    gps = createGps({ config, simulate: options.simulate, fares, clock, log });
     app = await ValidatorApp.start({
       config,
       paths,
@@ -67,6 +71,7 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
       fares,
       hardware,
       simulator: simulation ? simulation.simulator : null,
+      gps,
       clock,
       ids: randomIds,
       log,
@@ -76,6 +81,7 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
   } catch (e) {
     journal.close();
     await hardware.close();
+    await gps?.close();
     throw e;
   }
 

@@ -1,4 +1,5 @@
 import type { JournalStats } from '../journal/types.ts';
+import type { GpsStatus } from './start-gps.ts';
 import type { ReaderState } from '../ports/card-reader.ts';
 import type { FeedbackHealth } from '../ports/feedback-unit.ts';
 
@@ -19,6 +20,8 @@ export interface StatusReport {
   readonly journal: JournalStats;
   readonly denyList: { readonly version: string; readonly entries: number };
   readonly fares: { readonly version: string };
+  /** The receiver, the fix, the stop and the system clock's error; null without GPS (absent from an older daemon). */
+  readonly gps?: GpsStatus | null;
   readonly lastTap: { readonly seq: number; readonly time: string; readonly result: string; readonly reason: string } | null;
   readonly sync: string;
 }

@@ -19,6 +19,8 @@ import { DisplayController } from './display-controller.ts';
 import type { CardSimulator, Hardware } from './hardware.ts';
 import type { Paths } from './paths.ts';
 import type { StatusReport } from './status-report.ts';
+import { cardSafeStop, gpsStatus } from './start-gps.ts';
+import type { CurrentStop } from '../stops/current-stop.ts';
 
 export interface AppParts {
   readonly config: Config;
@@ -29,6 +31,8 @@ export interface AppParts {
   readonly hardware: Hardware;
   /** Builds the card simulator once the pipeline exists; absent on real hardware. */
   readonly simulator: ((app: TapPipeline) => CardSimulator) | null;
+  /** The current stop and position from GPS; null or absent: no receiver, the stop is config.device.stop. */
+  readonly gps?: CurrentStop | null;
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly log: Logger;
@@ -52,18 +56,21 @@ export class ValidatorApp {
   private readonly control: ControlServer;
   private readonly startedAt: Date;
   private housekeeping: NodeJS.Timeout | null = null;
+  private readonly cardStop: (stop: string | null) => string | null;
 
   private constructor(private readonly parts: AppParts) {
     const { config, journal, hardware, clock, ids, log } = parts;
     this.startedAt = new Date(clock.now());
+    this.cardStop = cardSafeStop(config, log.child('gps'));
     const messages: MessageOptions = { moneyUnit: config.display.moneyUnit, lowBalance: config.display.lowBalanceRials };
     this.pipeline = new TapPipeline({
       journal,
       sources: {
         denyList: () => parts.denyList,
         fares: () => parts.fares,
-        context: () => ({ device: config.device.id, vehicle: config.device.vehicle, route: config.device.route, stop: config.device.stop }),
-        position: () => null,
+        context: () => ({ device: config.device.id, vehicle: config.device.vehicle, route: config.device.route, stop: this.stopNow() }),
+        // Read after context() for the same tap: the same fix, at most microseconds older.
+        position: () => parts.gps?.now().position ?? null,
       },
       feedbackFor: (reader) => hardware.feedbackFor(reader),
       clock,
@@ -155,6 +162,12 @@ export class ValidatorApp {
     return problems;
   }
 
+  /** GPS's stop when there is a receiver (none without a fix or a stop near), else the configured one. */
+  private stopNow(): string | null {
+    const gps = this.parts.gps;
+    return gps ? this.cardStop(gps.now().stop) : this.parts.config.device.stop;
+  }
+
   status(): StatusReport {
     const { config, paths, journal, denyList, fares, hardware } = this.parts;
     const stats = journal.stats();
@@ -173,6 +186,7 @@ export class ValidatorApp {
       journal: stats,
       denyList: { version: denyList.version, entries: denyList.size },
       fares: { version: fares.version },
+      gps: this.parts.gps ? gpsStatus(this.parts.gps.now()) : null,
       lastTap: last ? { seq: last.seq, time: new Date(last.time).toISOString(), result: last.result, reason: last.reason } : null,
       sync: 'no backend configured (sync arrives with its own issue); taps stay in the journal',
     };
@@ -185,6 +199,7 @@ export class ValidatorApp {
     await this.control.close();
     await this.stopTaking();
     await hardware.close();
+    await this.parts.gps?.close();
     await this.parts.denyList.close();
     journal.close();
     log.info('validator stopped');
