@@ -9,6 +9,7 @@ import { ErrorCode, ValidatorError } from '../domain/errors.ts';
 import { loadFareBundleDir } from '../fares/read-bundle-dir.ts';
 import { requireBundle } from '../fares/load-fare-bundle.ts';
 import { ScheduledFarePolicy } from '../fares/scheduled-fare-policy.ts';
+import { SwappableFarePolicy } from '../fares/swappable-fare-policy.ts';
 import type { Logger } from '../log/logger.ts';
 import { TerminalPanel } from './panel/terminal-panel.ts';
 import { panelState } from './panel/panel-state.ts';
@@ -18,6 +19,9 @@ import { createPcscHardware } from './pcsc-hardware.ts';
 import { createSimulation, type Simulation } from './simulation/create-simulation.ts';
 import { createGps } from './start-gps.ts';
 import type { CurrentStop } from '../stops/current-stop.ts';
+import type { SyncClient } from '../../sync/client/sync-client.ts';
+import { createSyncClient } from './start-sync.ts';
+import { heartbeatFrom } from './sync-status.ts';
 import { ValidatorApp } from './validator-app.ts';
 
 export interface StartOptions {
@@ -50,19 +54,42 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
   const clock = systemClock;
   const simulation = options.simulate ? createSimulation({ config, paths, clock, log: log.child('sim') }) : null;
   const hardware = simulation ? simulation.hardware : createPcscHardware({ config, configFile: paths.configFile, clock, log });
-  const journal = openStateJournal(config, paths.journal, clock, log.child('journal'));
+  // The hardware holds serial ports and timers: close it when the journal cannot open (another daemon
+  // holds it), or the process would not exit.
+  let journal: ReturnType<typeof openStateJournal>;
+  try {
+    journal = openStateJournal(config, paths.journal, clock, log.child('journal'));
+  } catch (e) {
+    await hardware.close();
+    throw e;
+  }
   let app: ValidatorApp;
   let gps: CurrentStop | null = null;
+  let sync: SyncClient | null = null;
   try {
     const denyList = DenyListStore.open({ stateDir: paths.stateDir, clock, log: log.child('deny-list') });
     const bundleDirs = fareBundleDirs(config, paths, options.simulate);
-    const fares = new ScheduledFarePolicy(
+    const fares = new SwappableFarePolicy(new ScheduledFarePolicy(
       bundleDirs.map((dir) => requireBundle(loadFareBundleDir(dir), dir)),
       { repeatWindowMs: config.fares.repeatWindowSeconds * 1000, negativeAllowance: config.fares.negativeAllowance },
       clock,
-    );
+    ));
     log.info('fares loaded', { bundles: bundleDirs, inForce: fares.version });
     gps = createGps({ config, simulate: options.simulate, fares, clock, log });
+    // The heartbeat reads the app's status; the app exists by the time the first round runs (after start).
+    let started: ValidatorApp | null = null;
+    sync = createSyncClient({
+      config,
+      paths,
+      journal,
+      denyList,
+      fares,
+      heartbeat: () => {
+        if (!started) throw new Error('heartbeat before the validator started');
+        return heartbeatFrom(started.status());
+      },
+      log,
+    });
     app = await ValidatorApp.start({
       config,
       paths,
@@ -76,8 +103,11 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
       ids: randomIds,
       log,
       softwareVersion: options.softwareVersion,
+      sync,
       onFatal: options.onFatal,
     });
+    started = app;
+    sync?.start();
   } catch (e) {
     journal.close();
     await hardware.close();
@@ -94,6 +124,7 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
     onQuitRequested: (listener) => quitListeners.push(listener),
     stop: async () => {
       stopPanel?.();
+      await sync?.stop();
       await app.stop();
     },
   };

@@ -1,5 +1,6 @@
 import type { JournalStats } from '../journal/types.ts';
 import type { GpsStatus } from './start-gps.ts';
+import type { SyncState } from '../../sync/client/sync-client.ts';
 import type { ReaderState } from '../ports/card-reader.ts';
 import type { FeedbackHealth } from '../ports/feedback-unit.ts';
 
@@ -24,4 +25,6 @@ export interface StatusReport {
   readonly gps?: GpsStatus | null;
   readonly lastTap: { readonly seq: number; readonly time: string; readonly result: string; readonly reason: string } | null;
   readonly sync: string;
+  /** The sync client's state (null when not enrolled); `sync` is its one-line summary. */
+  readonly syncState?: SyncState | null;
 }

@@ -21,6 +21,7 @@ import type { Paths } from './paths.ts';
 import type { StatusReport } from './status-report.ts';
 import { cardSafeStop, gpsStatus } from './start-gps.ts';
 import type { CurrentStop } from '../stops/current-stop.ts';
+import { syncSummary, type SyncHandle } from './sync-status.ts';
 
 export interface AppParts {
   readonly config: Config;
@@ -37,6 +38,8 @@ export interface AppParts {
   readonly ids: IdSource;
   readonly log: Logger;
   readonly softwareVersion: string;
+  /** The backend sync client; null or absent when the device is not enrolled. */
+  readonly sync?: SyncHandle | null;
   /** Called with an error the application cannot handle: the process must exit non-zero. */
   readonly onFatal: (e: unknown) => void;
 }
@@ -188,7 +191,8 @@ export class ValidatorApp {
       fares: { version: fares.version },
       gps: this.parts.gps ? gpsStatus(this.parts.gps.now()) : null,
       lastTap: last ? { seq: last.seq, time: new Date(last.time).toISOString(), result: last.result, reason: last.reason } : null,
-      sync: 'no backend configured (sync arrives with its own issue); taps stay in the journal',
+      sync: syncSummary(this.parts.sync ?? null),
+      syncState: this.parts.sync?.status() ?? null,
     };
   }
 
@@ -222,6 +226,11 @@ export class ValidatorApp {
     return {
       ...denyListControlHandlers(this.parts.denyList),
       status: () => Promise.resolve(this.status()),
+      'sync.now': async () => {
+        const sync = this.parts.sync;
+        if (!sync) throw new ValidatorError(ErrorCode.InvalidState, 'this validator is not enrolled with a backend: run validator enroll --backend URL --code CODE --device-id ID, then restart it');
+        return { result: await sync.syncNow(), state: sync.status() };
+      },
       taps: (params) => {
         const { since, limit } = (params ?? {}) as { since?: unknown; limit?: unknown };
         const from = typeof since === 'number' ? since : 0;

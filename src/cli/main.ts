@@ -7,6 +7,7 @@ import { registerFaresCommands } from './fares-command.ts';
 import { registerGpsCommands } from './gps-command.ts';
 import { runCommand } from './run-command.ts';
 import { statusCommand } from './status-command.ts';
+import { registerSyncCommands } from './sync-command.ts';
 import { tapCommand } from './tap-command.ts';
 import { tapsCommand } from './taps-command.ts';
 
@@ -70,6 +71,7 @@ export function buildProgram(): Command {
   registerDenylistCommands(program);
   registerGpsCommands(program);
   registerBackendCommands(program);
+  registerSyncCommands(program);
 
   return program;
 }

@@ -101,6 +101,29 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    sync: z
+      .object({
+        /**
+         * The backend (docs/sync-protocol.md): https, or http to loopback only. null: the URL the device was
+         * enrolled with (validator enroll), and no sync at all while it is not enrolled.
+         */
+        backendUrl: z.string().url().nullable().default(null),
+        /** The device's Ed25519 private key (PEM, mode 0600). null: device-key.pem in the state directory. */
+        keyFile: z.string().min(1).nullable().default(null),
+        /** Taps per upload request. */
+        batchSize: z.number().int().min(1).max(2000).default(500),
+        /** Between rounds while all goes well. */
+        intervalSeconds: z.number().min(0.1).max(3600).default(30),
+        /** Heartbeats at most this often. */
+        heartbeatSeconds: z.number().min(1).max(86_400).default(60),
+        /** First wait after a failed round; doubles (with jitter) per failure up to backoffMaxSeconds. */
+        backoffBaseSeconds: z.number().min(0.05).max(600).default(2),
+        backoffMaxSeconds: z.number().min(1).max(86_400).default(300),
+        /** One request at most this long (a full deny list may take a while on a slow link). */
+        requestTimeoutSeconds: z.number().min(1).max(3600).default(60),
+      })
+      .strict()
+      .prefault({}),
     readers: z
       .array(readerSchema)
       .min(1)

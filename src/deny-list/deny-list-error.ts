@@ -16,6 +16,8 @@ export enum DenyListProblem {
   ChangedOnDisk = 'CHANGED_ON_DISK',
   /** The store was closed (the validator is stopping) before the import finished: try again later. */
   Cancelled = 'CANCELLED',
+  /** A list from the backend whose signature does not verify with the backend key: refused before it is read. */
+  BadSignature = 'BAD_SIGNATURE',
 }
 
 /** The ValidatorError code each problem travels under (the control socket carries only that code). */
@@ -27,6 +29,7 @@ const CODES: Record<DenyListProblem, ErrorCode> = {
   [DenyListProblem.SnapshotDamaged]: ErrorCode.ConfigInvalid,
   [DenyListProblem.ChangedOnDisk]: ErrorCode.InvalidState,
   [DenyListProblem.Cancelled]: ErrorCode.InvalidState,
+  [DenyListProblem.BadSignature]: ErrorCode.BadRequest,
 };
 
 /** A deny-list failure: a ValidatorError whose `problem` says what the caller can do about it. */

@@ -6,6 +6,8 @@ import type { TapRecord } from '../../src/journal/types.ts';
 export const DEFAULT_BATCH_SIZE = 500;
 /** A receiver refuses larger batches (413): enough for 2,000 taps of the largest records. */
 export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+/** The largest list or bundle a device accepts: a full deny list of 20 million cards, gzip. */
+export const MAX_LIST_RESPONSE_BYTES = 512 * 1024 * 1024;
 
 const int = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits');

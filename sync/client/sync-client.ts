@@ -1,0 +1,313 @@
+/**
+ * The validator's side of contract v1: uploads the journal's unsynced records in order, pulls signed deny
+ * lists and fare bundles, sends heartbeats. Rounds repeat every intervalMs; a failed round waits a backoff
+ * with jitter (or Retry-After) and the next one resumes where the acks left off. Memory is one batch,
+ * whatever the backlog; every step between awaits is a few milliseconds, so a tap is never kept waiting.
+ */
+import { randomUUID, verify, type KeyObject } from 'node:crypto';
+import type { Logger } from '../../src/log/logger.ts';
+import { HEADER_CONTENT_SIGNATURE } from '../contract/signing.ts';
+import { ackShape, conflictShape, paths } from '../contract/wire.ts';
+import { backoffDelay, retryAfterMs, type BackoffSettings } from './backoff.ts';
+import type { HeartbeatSource, ListSink, SyncJournal } from './ports.ts';
+import type { SyncTransport, TransportReply } from './transport.ts';
+
+export interface SyncSettings {
+  readonly deviceId: string;
+  readonly batchSize: number;
+  readonly intervalMs: number;
+  readonly heartbeatMs: number;
+  readonly backoff: BackoffSettings;
+}
+
+export interface SyncClientDeps {
+  readonly transport: SyncTransport;
+  readonly journal: SyncJournal;
+  readonly lists: ListSink;
+  readonly heartbeat: HeartbeatSource;
+  readonly backendKey: KeyObject;
+  readonly now: () => number;
+  readonly random: () => number;
+  readonly log: Logger;
+  readonly settings: SyncSettings;
+}
+
+/** What `validator status` shows about sync. */
+export interface SyncState {
+  readonly backend: string;
+  readonly lastSuccessAt: string | null;
+  readonly lastAttemptAt: string | null;
+  /** Why the last round failed; null after a success. */
+  readonly problem: string | null;
+  readonly denyListProblem: string | null;
+  readonly faresProblem: string | null;
+  readonly clockErrorMs: number | null;
+  readonly failures: number;
+  readonly nextAttemptInMs: number | null;
+}
+
+export interface RoundResult {
+  readonly ok: boolean;
+  readonly uploaded: number;
+  readonly syncedThrough: number;
+  readonly problem: string | null;
+}
+
+/** A round that failed for a reason the receiver gave: wait this long (Retry-After), or the backoff. */
+class RoundFailure extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export class SyncClient {
+  private stopped = false;
+  private timer: NodeJS.Timeout | null = null;
+  private wake: (() => void) | null = null;
+  private running: Promise<RoundResult> | null = null;
+  private loop: Promise<void> | null = null;
+  private failures = 0;
+  private nextAt: number | null = null;
+  private lastHeartbeatAt = -Infinity;
+  private state = { lastSuccessAt: null as number | null, lastAttemptAt: null as number | null, problem: null as string | null, denyListProblem: null as string | null, faresProblem: null as string | null };
+  private readonly aborter = new AbortController();
+
+  constructor(
+    private readonly deps: SyncClientDeps,
+    private readonly backendUrl: string,
+  ) {}
+
+  /** Starts the rounds; the first runs at once. */
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Runs a round now (or joins the one running) and resolves with its result. */
+  syncNow(): Promise<RoundResult> {
+    const round = this.round();
+    this.wake?.();
+    return round;
+  }
+
+  /** Ends the loop; a request in flight is aborted (its records stay unsynced and are sent again later). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.aborter.abort();
+    this.wake?.();
+    await this.loop;
+    await this.running?.catch(() => undefined);
+  }
+
+  status(): SyncState {
+    const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+    return {
+      backend: this.backendUrl,
+      lastSuccessAt: iso(this.state.lastSuccessAt),
+      lastAttemptAt: iso(this.state.lastAttemptAt),
+      problem: this.state.problem,
+      denyListProblem: this.state.denyListProblem,
+      faresProblem: this.state.faresProblem,
+      clockErrorMs: this.deps.transport.clockErrorMs,
+      failures: this.failures,
+      nextAttemptInMs: this.nextAt === null ? null : Math.max(0, this.nextAt - this.deps.now()),
+    };
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const result = await this.round();
+      if (this.stopped) break;
+      const wait = result.ok ? this.deps.settings.intervalMs : this.retryWait;
+      await this.sleep(wait);
+    }
+  }
+
+  private retryWait = 0;
+
+  private sleep(ms: number): Promise<void> {
+    this.nextAt = this.deps.now() + ms;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = null;
+        this.wake = null;
+        this.nextAt = null;
+        resolve();
+      };
+      this.wake = done;
+      this.timer = setTimeout(done, ms);
+    });
+  }
+
+  /** One round: upload everything unsynced, then lists, then a heartbeat when due. Never rejects. */
+  private round(): Promise<RoundResult> {
+    this.running ??= this.roundOnce().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async roundOnce(): Promise<RoundResult> {
+    const { now, log, settings, random } = this.deps;
+    this.state.lastAttemptAt = now();
+    let uploaded = 0;
+    try {
+      uploaded = await this.upload();
+      await this.pullDenyList();
+      await this.pullFares();
+      if (now() - this.lastHeartbeatAt >= settings.heartbeatMs) await this.sendHeartbeat();
+      this.failures = 0;
+      this.state.lastSuccessAt = now();
+      this.state.problem = null;
+      return { ok: true, uploaded, syncedThrough: this.deps.journal.stats().syncedThrough, problem: null };
+    } catch (e) {
+      const problem = describe(e);
+      const retryAfter = e instanceof RoundFailure ? e.retryAfterMs : null;
+      this.retryWait = retryAfter ?? backoffDelay(this.failures, settings.backoff, random);
+      this.failures += 1;
+      this.state.problem = problem;
+      if (!this.stopped) log.warn(`sync round failed (${this.failures} in a row), next in ${this.retryWait} ms: ${problem}`);
+      return { ok: false, uploaded, syncedThrough: this.deps.journal.stats().syncedThrough, problem };
+    }
+  }
+
+  /** Sends batches until the receiver holds everything; marks synced only what acks cover. */
+  private async upload(): Promise<number> {
+    const { journal, settings } = this.deps;
+    let cursor = journal.stats().syncedThrough;
+    let uploaded = 0;
+    let lastGap = -1;
+    for (;;) {
+      if (this.stopped) return uploaded;
+      const records = journal.list(cursor, settings.batchSize);
+      const last = records.at(-1);
+      if (!last) return uploaded;
+      const body = Buffer.from(JSON.stringify({ batchId: randomUUID(), taps: records }));
+      const reply = await this.call('POST', paths.taps(settings.deviceId), body);
+      if (reply.status === 200) {
+        const acked = ackShape.parse(reply.json()).ackedThrough;
+        this.mark(acked, last.seq);
+        uploaded += Math.max(0, Math.min(acked, last.seq) - cursor);
+        if (acked < records[0]!.seq) throw new RoundFailure(`the receiver acked only through ${acked} after a batch from ${records[0]!.seq}`);
+        cursor = Math.min(acked, last.seq);
+        continue;
+      }
+      if (reply.status === 409) {
+        const body409 = reply.json();
+        const conflict = conflictShape.safeParse(body409);
+        if (conflict.success) {
+          throw new RoundFailure(`the receiver holds seq ${conflict.data.conflict} with another hash: this journal and the backend disagree; a person must look (docs/sync-protocol.md)`);
+        }
+        const acked = ackShape.parse(body409).ackedThrough;
+        if (acked === lastGap) throw new RoundFailure(`the receiver keeps asking to resend from ${acked + 1}`);
+        lastGap = acked;
+        this.mark(acked, last.seq);
+        cursor = acked;
+        continue;
+      }
+      throw this.failure('upload', reply);
+    }
+  }
+
+  private mark(acked: number, lastSent: number): void {
+    const { journal, log } = this.deps;
+    const stats = journal.stats();
+    const through = Math.min(acked, Math.max(lastSent, stats.syncedThrough), stats.lastSeq);
+    if (through > stats.syncedThrough) journal.markSynced(through);
+    if (acked < stats.syncedThrough) log.error(`the receiver acknowledges only through ${acked}, but ${stats.syncedThrough} were acknowledged before: resending from ${acked + 1}`);
+  }
+
+  private async pullDenyList(): Promise<void> {
+    const { lists, settings } = this.deps;
+    const version = lists.denyListVersion();
+    const reply = await this.call('GET', paths.denylist(settings.deviceId, version), null);
+    if (reply.status === 304) return;
+    if (reply.status !== 200) throw this.failure('deny list', reply);
+    const signature = reply.header(HEADER_CONTENT_SIGNATURE);
+    if (!(await this.signatureHolds(reply.body, signature))) {
+      this.state.denyListProblem = `deny list refused (signature missing or not the backend's, ${reply.body.length} bytes); keeping version ${version}`;
+      this.deps.log.error(this.state.denyListProblem);
+      return;
+    }
+    try {
+      const applied = await lists.applyDenyList(reply.body, signature ?? '');
+      this.state.denyListProblem = null;
+      this.deps.log.info(`deny list version ${applied} from the backend in force`);
+    } catch (e) {
+      this.state.denyListProblem = `deny list refused: ${describe(e)}; keeping version ${version}`;
+      this.deps.log.error(this.state.denyListProblem);
+    }
+  }
+
+  private async pullFares(): Promise<void> {
+    const { lists, settings } = this.deps;
+    const version = lists.faresVersion();
+    const reply = await this.call('GET', paths.fares(settings.deviceId, version), null);
+    if (reply.status === 304) return;
+    if (reply.status !== 200) throw this.failure('fares', reply);
+    if (!(await this.signatureHolds(reply.body, reply.header(HEADER_CONTENT_SIGNATURE)))) {
+      this.state.faresProblem = `fare bundle refused (signature missing or not the backend's, ${reply.body.length} bytes); keeping ${version}`;
+      this.deps.log.error(this.state.faresProblem);
+      return;
+    }
+    try {
+      const applied = await lists.applyFares(reply.body);
+      this.state.faresProblem = null;
+      this.deps.log.info(`fare bundle ${applied} from the backend scheduled`);
+    } catch (e) {
+      this.state.faresProblem = `fare bundle refused: ${describe(e)}; keeping ${version}`;
+      this.deps.log.error(this.state.faresProblem);
+    }
+  }
+
+  private async sendHeartbeat(): Promise<void> {
+    const { journal, now, settings } = this.deps;
+    const stats = journal.stats();
+    const oldest = journal.list(stats.syncedThrough, 1)[0];
+    const status = {
+      ...this.deps.heartbeat(),
+      backlog: stats.lastSeq - stats.syncedThrough,
+      oldestUnsyncedAgeSeconds: oldest ? Math.max(0, Math.round((now() - oldest.time) / 1000)) : null,
+      clockErrorMs: this.deps.transport.clockErrorMs === null ? null : Math.round(this.deps.transport.clockErrorMs),
+    };
+    const reply = await this.call('POST', paths.heartbeat(settings.deviceId), Buffer.from(JSON.stringify({ status })));
+    if (reply.status !== 200) throw this.failure('heartbeat', reply);
+    this.deps.transport.noteServerTime(reply);
+    this.lastHeartbeatAt = now();
+  }
+
+  private call(method: 'GET' | 'POST', path: string, body: Buffer | null): Promise<TransportReply> {
+    return this.deps.transport.request(method, path, body, this.aborter.signal);
+  }
+
+  /** Ed25519 over the whole body, on libuv's thread pool: a 150 MB list must not block the event loop. */
+  private signatureHolds(body: Buffer, signature: string | undefined): Promise<boolean> {
+    if (signature === undefined) return Promise.resolve(false);
+    const bytes = Buffer.from(signature, 'base64');
+    if (bytes.length !== 64) return Promise.resolve(false);
+    return new Promise((resolve) => verify(null, body, this.deps.backendKey, bytes, (err, ok) => resolve(err === null && ok)));
+  }
+
+  private failure(what: string, reply: TransportReply): RoundFailure {
+    let said = '';
+    try {
+      const json = reply.json() as { error?: unknown };
+      if (typeof json.error === 'string') said = `: ${json.error}`;
+    } catch {
+      said = '';
+    }
+    const wait = reply.status === 429 || reply.status === 503 ? retryAfterMs(reply.header('retry-after'), this.deps.now()) : null;
+    return new RoundFailure(`${what}: HTTP ${reply.status}${said}`, wait);
+  }
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    return typeof code === 'string' && !e.message.includes(code) ? `${e.message} (${code})` : e.message;
+  }
+  return String(e);
+}
