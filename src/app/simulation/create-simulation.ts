@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { CardStore } from '../../../device/sim/card-store.ts';
 import { CARD_PROFILES, DENY_LISTED_CARD_NUMBER } from '../../../device/sim/card-profiles.ts';
 import { SimulatedReader } from '../../../device/sim/simulated-reader.ts';
-import { SimulatedFeedbackUnit } from '../../../device/feedback/simulated-feedback-unit.ts';
+import { InProcessFeedbackUnit } from '../../../device/feedback/in-process-feedback-unit.ts';
 import { CmacIntegrity } from '../../../device/crypto/cmac-integrity.ts';
 import type { FileKeyStore } from '../../../device/crypto/key-file.ts';
 import { loadOrCreateSimulationKeys } from '../../../device/sim/simulation-keys.ts';
@@ -11,7 +11,6 @@ import type { Config } from '../../config/schema.ts';
 import { ErrorCode, ValidatorError } from '../../domain/errors.ts';
 import { randomIds } from '../../domain/ids.ts';
 import type { Clock } from '../../domain/time.ts';
-import { screenFor } from '../../feedback/messages.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { TapPipeline } from '../../pipeline/tap-pipeline.ts';
 import type { FeedbackScreen } from '../../ports/feedback-unit.ts';
@@ -65,8 +64,19 @@ export function createSimulation(options: SimulationOptions): Simulation {
         log: log.child(`reader:${r.id}`),
       }),
   );
-  const welcome = screenFor({ kind: 'welcome' }, { moneyUnit: config.display.moneyUnit, lowBalance: 0 });
-  const units = new Map(readers.map((r) => [r.id, new SimulatedFeedbackUnit(welcome)]));
+  // Each door's unit is the unit simulator behind the real driver and protocol, joined in process.
+  const units = new Map(
+    readers.map((r) => [
+      r.id,
+      new InProcessFeedbackUnit({
+        clock,
+        log: log.child(`feedback:${r.id}`),
+        ackTimeoutMs: config.feedback.ackTimeoutMs,
+        retries: config.feedback.retries,
+        probeMs: config.feedback.probeSeconds * 1000,
+      }),
+    ]),
+  );
   let active = 0;
 
   const readerById = (id: string): SimulatedReader => {
@@ -74,7 +84,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
     if (!reader) throw new ValidatorError(ErrorCode.NotFound, `no reader "${id}"; this validator has: ${readers.map((r) => r.id).join(', ')}`);
     return reader;
   };
-  const unitOf = (id: string): SimulatedFeedbackUnit => {
+  const unitOf = (id: string): InProcessFeedbackUnit => {
     const unit = units.get(id);
     if (!unit) throw new ValidatorError(ErrorCode.NotFound, `no feedback unit for reader "${id}"`);
     return unit;

@@ -25,10 +25,10 @@ const welcome = screenFor({ kind: 'welcome' }, messages);
 const missing = socatMissing();
 
 /** Polls until the check passes or the time is up. */
-async function eventually(check: () => boolean, ms = 3000): Promise<void> {
+async function eventually(what: string, check: () => boolean, ms = 3000): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
+    if (Date.now() > until) throw new Error(`not within ${ms} ms: ${what}`);
     await sleep(10);
   }
 }
@@ -114,15 +114,15 @@ describe.skipIf(missing !== null)(`feedback unit driver against the simulator ov
     expect(Date.now() - fast).toBeLessThan(ACK_MS);
 
     unit.silent = false;
-    await eventually(() => driver.health().state === 'up' && unit.screen.line1 === current.line1);
-    expect(unit.screen.led).toBe('amber');
+    // SHOW, then LED: the screen is whole once the LED is amber.
+    await eventually('unit up, showing the current screen', () => driver.health().state === 'up' && unit.screen.line1 === current.line1 && unit.screen.led === 'amber');
   });
 
   it('shows the current screen again when the unit restarts (HELLO)', async () => {
     await driver.show(accepted);
     await unit.powerCycle();
     expect(unit.screen.screenSet).toBe(false);
-    await eventually(() => unit.screen.line1 === accepted.line1);
+    await eventually('the screen shown again after HELLO', () => unit.screen.line1 === accepted.line1);
     expect(unit.beeps).toEqual(['short']);
   });
 
@@ -131,21 +131,20 @@ describe.skipIf(missing !== null)(`feedback unit driver against the simulator ov
     unit.silent = true;
     await unit.powerCycle();
     unit.silent = false;
-    await eventually(() => unit.screen.screenSet && unit.screen.line1 === accepted.line1);
+    await eventually('the screen shown again after STATUS said blank', () => unit.screen.screenSet && unit.screen.line1 === accepted.line1);
   });
 
   it('reopens the port after the cable is pulled and put back, and shows the current screen', async () => {
     await driver.show(welcome);
     await unit.close();
     await wire.stop();
-    await eventually(() => driver.health().state === 'down');
+    await eventually('unit down once its cable is pulled', () => driver.health().state === 'down');
     expect(driver.health().lastError).toMatch(/port lost|cannot open/);
     await driver.show(accepted).catch(() => undefined);
 
     wire = await SocatWire.start(dir);
     unit = new FeedbackUnitSimulator(serialLink(wire.unit, BAUD));
     await unit.start();
-    await eventually(() => driver.health().state === 'up' && unit.screen.line1 === accepted.line1);
-    expect(unit.screen.led).toBe('green');
+    await eventually('unit up again on the new cable, showing the current screen', () => driver.health().state === 'up' && unit.screen.line1 === accepted.line1 && unit.screen.led === 'green');
   });
 });
