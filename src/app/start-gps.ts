@@ -67,6 +67,21 @@ export interface GpsStatus {
   readonly clockErrorMs: number | null;
 }
 
+/**
+ * One line for status and the heartbeat: "fix 34.6417700 50.8789800 at 2025-… · stop S-101 · system clock 0.4 s
+ * behind GPS · /dev/serial/by-id/…"; "none" without a receiver.
+ */
+export function gpsSummary(g: GpsStatus | null | undefined): string {
+  if (!g) return 'none (stop from config device.stop)';
+  const where = g.fix === null ? g.status : `${g.status} ${g.fix.lat.toFixed(7)} ${g.fix.lon.toFixed(7)} at ${g.fix.time}`;
+  // clockErrorMs is GPS time minus the system clock: positive, the system clock is behind.
+  const clock =
+    g.clockErrorMs === null
+      ? 'clock not checked yet'
+      : `system clock ${(Math.abs(g.clockErrorMs) / 1000).toFixed(1)} s ${g.clockErrorMs >= 0 ? 'behind' : 'ahead of'} GPS`;
+  return `${where} · stop ${g.stop ?? '-'} · ${clock} · ${g.source}`;
+}
+
 export function gpsStatus(where: WhereNow): GpsStatus {
   const { reading } = where;
   const fix = reading.fix;

@@ -1,6 +1,7 @@
 /** How the daemon shows sync: one line for `validator status`, the whole state for --json. */
 import type { HeartbeatSource } from '../../sync/client/ports.ts';
 import type { RoundResult, SyncState } from '../../sync/client/sync-client.ts';
+import { gpsSummary } from './start-gps.ts';
 import type { StatusReport } from './status-report.ts';
 
 /** What the app needs of the sync client. */
@@ -31,7 +32,8 @@ export function heartbeatFrom(report: StatusReport): ReturnType<HeartbeatSource>
     denyListVersion: report.denyList.version,
     faresVersion: report.fares.version,
     readers,
-    gps: 'not reported',
+    // The receiver, its fix and stop, and the system clock against GPS time.
+    gps: gpsSummary(report.gps),
     display: report.problems.length === 0 ? 'in service' : `out of service: ${report.problems.join('; ')}`,
     freeDiskBytes: report.journal.freeBytes,
     softwareVersion: report.softwareVersion,

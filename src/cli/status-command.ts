@@ -1,5 +1,5 @@
 import { resolvePaths } from '../app/paths.ts';
-import type { GpsStatus } from '../app/start-gps.ts';
+import { gpsSummary } from '../app/start-gps.ts';
 import type { StatusReport } from '../app/status-report.ts';
 import { callControl } from '../control/control-client.ts';
 import { ErrorCode, isValidatorError } from '../domain/errors.ts';
@@ -36,7 +36,7 @@ export function formatStatus(r: StatusReport): string {
     ...r.readers.map((x): [string, string] => [`reader ${x.id}`, x.state.kind === 'ready' ? `ready (${x.state.name})` : `absent: ${x.state.reason}`]),
     // A daemon older than the feedback unit driver sends no feedback list.
     ...(r.feedback ?? []).map((x): [string, string] => [`display ${x.id}`, formatFeedback(x.health)]),
-    ...(r.gps ? [['gps', formatGps(r.gps)] as [string, string]] : []),
+    ...(r.gps ? [['gps', gpsSummary(r.gps)] as [string, string]] : []),
     ['last tap', r.lastTap ? `#${r.lastTap.seq} ${r.lastTap.time} ${r.lastTap.result} ${r.lastTap.reason}` : 'none'],
     ['journal', `${r.journal.records} records, last seq ${r.journal.lastSeq}, ${r.journal.openIntents} open debits, ${mib(r.journal.sizeBytes)}`],
     ['backlog', `${r.journal.lastSeq - r.journal.syncedThrough} taps not yet synced`],
@@ -56,17 +56,6 @@ export function formatFeedback(h: FeedbackHealth): string {
   const since = h.since === null ? '' : ` since ${new Date(h.since).toISOString()}`;
   if (h.state === 'down') return `DOWN${since}: ${h.lastError ?? 'no answer'} (${h.detail}); taps go on`;
   return `${h.state}${since} (${h.detail})${h.lastError ? `, last error: ${h.lastError}` : ''}`;
-}
-
-/** "fix 34.6417700 50.8789800 at 2025-… · stop S-101 · system clock 0.4 s behind GPS · /dev/serial/by-id/…". */
-function formatGps(g: GpsStatus): string {
-  const where = g.fix === null ? g.status : `${g.status} ${g.fix.lat.toFixed(7)} ${g.fix.lon.toFixed(7)} at ${g.fix.time}`;
-  // clockErrorMs is GPS time minus the system clock: positive, the system clock is behind.
-  const clock =
-    g.clockErrorMs === null
-      ? 'clock not checked yet'
-      : `system clock ${(Math.abs(g.clockErrorMs) / 1000).toFixed(1)} s ${g.clockErrorMs >= 0 ? 'behind' : 'ahead of'} GPS`;
-  return `${where} · stop ${g.stop ?? '-'} · ${clock} · ${g.source}`;
 }
 
 function mib(bytes: number): string {
