@@ -22,6 +22,8 @@ export interface StartSyncOptions {
   readonly fares: SwappableFarePolicy;
   readonly heartbeat: HeartbeatSource;
   readonly log: Logger;
+  /** Overrides the config and the enrollment (npm start's local receiver, whose port changes at each start). */
+  readonly backendUrl?: string | null;
 }
 
 /** Where the device key lives: sync.keyFile, else device-key.pem in the state directory. */
@@ -43,7 +45,7 @@ export function createSyncClient(options: StartSyncOptions): SyncClient | null {
   }
   const key = deviceKey(deviceKeyFile(config, paths));
   const backendKey = publicKeyFromRaw(enrollment.backendPublicKey);
-  const backendUrl = config.sync.backendUrl ?? enrollment.backendUrl;
+  const backendUrl = options.backendUrl ?? config.sync.backendUrl ?? enrollment.backendUrl;
   if (enrollment.deviceId !== config.device.id) {
     log.warn(`enrolled as ${enrollment.deviceId} but configured as device.id ${config.device.id}: the backend files taps under ${enrollment.deviceId}`);
   }

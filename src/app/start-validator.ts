@@ -20,7 +20,8 @@ import { createSimulation, type Simulation } from './simulation/create-simulatio
 import { createGps } from './start-gps.ts';
 import type { CurrentStop } from '../stops/current-stop.ts';
 import type { SyncClient } from '../../sync/client/sync-client.ts';
-import { createSyncClient } from './start-sync.ts';
+import { createSyncClient, deviceKeyFile, enrollmentFile } from './start-sync.ts';
+import { startLocalBackend, type LocalBackend } from './simulation/local-backend.ts';
 import { heartbeatFrom } from './sync-status.ts';
 import { ValidatorApp } from './validator-app.ts';
 
@@ -30,6 +31,8 @@ export interface StartOptions {
   readonly log: Logger;
   /** Every device simulated (npm start); otherwise the PC/SC readers of the config. */
   readonly simulate: boolean;
+  /** Also run the reference sync receiver as a child process and sync with it, enrolling on first start (npm start). */
+  readonly localBackend?: boolean;
   /** Draw the live panel on this terminal and take single keys (simulation only). */
   readonly panel: boolean;
   readonly softwareVersion: string;
@@ -66,6 +69,7 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
   let app: ValidatorApp;
   let gps: CurrentStop | null = null;
   let sync: SyncClient | null = null;
+  let backend: LocalBackend | null = null;
   try {
     const denyList = DenyListStore.open({ stateDir: paths.stateDir, clock, log: log.child('deny-list') });
     const bundleDirs = fareBundleDirs(config, paths, options.simulate);
@@ -78,7 +82,17 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
     gps = createGps({ config, simulate: options.simulate, fares, clock, log });
     // The heartbeat reads the app's status; the app exists by the time the first round runs (after start).
     let started: ValidatorApp | null = null;
+    if (options.localBackend) {
+      backend = await startLocalBackend({
+        stateDir: paths.stateDir,
+        deviceId: config.device.id,
+        keyFile: deviceKeyFile(config, paths),
+        enrollmentFile: enrollmentFile(paths),
+        log: log.child('sync'),
+      });
+    }
     sync = createSyncClient({
+      backendUrl: backend?.url ?? null,
       config,
       paths,
       journal,
@@ -112,6 +126,7 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
     journal.close();
     await hardware.close();
     await gps?.close();
+    await backend?.stop();
     throw e;
   }
 
@@ -126,6 +141,7 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
       stopPanel?.();
       await sync?.stop();
       await app.stop();
+      await backend?.stop();
     },
   };
 }

@@ -34,7 +34,8 @@ export function buildProgram(): Command {
     .option('--config <file>', 'config file (default: $VALIDATOR_CONFIG or /etc/validator/config.json)')
     .option('--simulate', 'simulate every device: readers with virtual cards, the passenger display')
     .option('--no-panel', 'log one line per tap even on a terminal')
-    .action(async (options: { config?: string; simulate?: boolean; panel: boolean }) => {
+    .option('--local-backend', 'also run the reference sync receiver (data in <state dir>/backend), enroll with it on first start, and sync with it')
+    .action(async (options: { config?: string; simulate?: boolean; localBackend?: boolean; panel: boolean }) => {
       process.exitCode = await runCommand({ ...program.opts<{ stateDir?: string }>(), ...options });
     });
 

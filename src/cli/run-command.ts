@@ -9,6 +9,8 @@ export interface RunOptions {
   readonly stateDir?: string;
   readonly config?: string;
   readonly simulate?: boolean;
+  /** Also run the reference sync receiver beside the daemon (npm start). */
+  readonly localBackend?: boolean;
   readonly panel: boolean;
 }
 
@@ -36,7 +38,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
   process.on('uncaughtException', die);
   process.on('unhandledRejection', die);
 
-  const running = await startValidator({ config, paths, log, simulate, panel, softwareVersion: softwareVersion(), onFatal: die });
+  const localBackend = options.localBackend ?? false;
+  const running = await startValidator({ config, paths, log, simulate, localBackend, panel, softwareVersion: softwareVersion(), onFatal: die });
 
   return new Promise<number>((resolveExit) => {
     const stop = (signal: string): void => {
