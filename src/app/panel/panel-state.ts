@@ -1,4 +1,5 @@
 import type { Paths } from '../paths.ts';
+import { gpsSummary } from '../start-gps.ts';
 import type { Simulation } from '../simulation/create-simulation.ts';
 import type { ValidatorApp } from '../validator-app.ts';
 import type { PanelState } from './render-panel.ts';
@@ -16,6 +17,7 @@ export function panelState(app: ValidatorApp, simulation: Simulation, paths: Pat
     dataDir: paths.stateDir,
     journal: `${status.journal.records} taps, last seq ${status.journal.lastSeq}, ${status.journal.openIntents} interrupted debit(s) open`,
     sync: `${status.sync} (${status.journal.lastSeq - status.journal.syncedThrough} waiting)`,
+    gps: gpsSummary(status.gps),
     doors: status.readers.map((r) => ({ id: r.id, reader: r.state, screen: simulation.screenOf(r.id) })),
     recent: app.recent,
     keys,

@@ -10,6 +10,8 @@ export interface PanelState {
   readonly recent: readonly TapOutcome[];
   readonly journal: string;
   readonly sync: string;
+  /** The GPS line (fix, stop, clock against GPS), as in validator status. */
+  readonly gps: string;
   readonly keys: readonly { readonly key: string; readonly label: string }[];
   readonly footer: string;
 }
@@ -28,6 +30,7 @@ export function renderPanel(state: PanelState): string[] {
   lines.push(`data: ${state.dataDir}`);
   lines.push(`journal: ${state.journal}`);
   lines.push(`sync: ${state.sync}`);
+  lines.push(`gps: ${state.gps}`);
   lines.push('');
   for (const door of state.doors) {
     const reader = door.reader.kind === 'ready' ? `reader ${door.reader.name}` : `\x1b[31mno reader: ${door.reader.reason}\x1b[0m`;
