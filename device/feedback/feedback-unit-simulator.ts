@@ -38,6 +38,8 @@ export class FeedbackUnitSimulator {
   dropAcksOf: number | null = null;
   /** Hears nothing and says nothing, as if unplugged. */
   silent = false;
+  /** Refuses the next command with this NAK reason, once. */
+  refuseNext: number | null = null;
 
   constructor(
     private readonly open: OpenLink,
@@ -94,11 +96,13 @@ export class FeedbackUnitSimulator {
     const repeat = frame.seq === this.lastSeq && frame.command !== Command.Status;
     let answer: Frame | null;
     if (frame.command === Command.Status) {
+      // STATUS is the host's sync point: the next command is carried out whatever its SEQ.
+      this.lastSeq = null;
       const screen = this.screen;
       const uptimeSeconds = Math.floor((this.now() - this.poweredAt) / 1000);
       answer = { seq: frame.seq, command: Command.StatusReport, payload: encodeStatus({ screenSet: screen.screenSet, led: screen.led, uptimeSeconds, firmware: this.firmware }) };
     } else {
-      const refused = repeat ? null : this.execute(frame);
+      const refused = repeat ? null : this.refuse() ?? this.execute(frame);
       answer = refused === null ? { seq: frame.seq, command: Command.Ack, payload: new Uint8Array(0) } : { seq: frame.seq, command: Command.Nak, payload: Uint8Array.of(refused) };
       if (refused === null) this.lastSeq = frame.seq;
     }
@@ -107,6 +111,12 @@ export class FeedbackUnitSimulator {
       return;
     }
     await this.reply(answer);
+  }
+
+  private refuse(): number | null {
+    const reason = this.refuseNext;
+    this.refuseNext = null;
+    return reason;
   }
 
   /** Carries out a command; returns the NAK reason, or null when done. */

@@ -93,6 +93,11 @@ export class SerialFeedbackUnit implements FeedbackUnit {
           await this.sleep(this.options.reopenMs);
           continue;
         }
+        // STATUS first: it makes the unit forget the last SEQ, so our first commands (SEQ from 1 again
+        // after a restart) are never taken for repeats of the last daemon's.
+        nextProbe = this.options.clock.monotonic() + this.options.probeMs;
+        await this.probe();
+        continue;
       }
       const pending = this.pending ?? (this.resend && this.current ? { screen: this.current, beep: false, waiters: [] } : null);
       if (pending) {

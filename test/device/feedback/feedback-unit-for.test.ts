@@ -47,7 +47,7 @@ describe('the feedback unit of a door, from the config', () => {
       try {
         await unit.show(welcome);
         expect(sim.screen).toMatchObject({ line1: welcome.line1, line2: welcome.line2, led: 'off' });
-        expect(unit.health()).toMatchObject({ state: 'up', detail: `${wire.host} at 9600 baud` });
+        expect(unit.health()).toMatchObject({ state: 'up', detail: `${wire.host} at 9600 baud, firmware SIM-1.0` });
         expect(formatFeedback(unit.health())).toMatch(new RegExp(`^up since \\S+ \\(${wire.host} at 9600 baud`));
       } finally {
         await unit.close();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Command } from '../../../device/feedback/feedback-messages.ts';
+import { Command, NakReason } from '../../../device/feedback/feedback-messages.ts';
 import { FeedbackUnitSimulator } from '../../../device/feedback/feedback-unit-simulator.ts';
 import { SerialFeedbackUnit } from '../../../device/feedback/serial-feedback-unit.ts';
 import { serialLink } from '../../../device/feedback/serial-link.ts';
@@ -81,6 +81,15 @@ describe.skipIf(missing !== null)(`feedback unit driver against the simulator ov
     expect(unit.beeps).toEqual(['short']);
     expect(unit.executed).toBe(3);
     expect(driver.health().state).toBe('up');
+  });
+
+  it('reports a refused command without retrying it; the unit stays up', async () => {
+    await driver.show(welcome);
+    unit.refuseNext = NakReason.Busy;
+    await expect(driver.show(accepted)).rejects.toThrow(/unit refused command 0x1 \(reason 3\)/);
+    expect(driver.health()).toMatchObject({ state: 'up', lastError: 'unit refused command 0x1 (reason 3)' });
+    await driver.show(accepted);
+    expect(unit.screen.line1).toBe(accepted.line1);
   });
 
   it('the newest screen wins when screens come faster than the unit takes them', async () => {
