@@ -61,7 +61,7 @@ export class SerialFeedbackUnit implements FeedbackUnit {
       this.resend = true;
       return Promise.reject(new ValidatorError(ErrorCode.FeedbackUnavailable, `feedback unit down: ${this.lastError ?? 'no answer'}`));
     }
-    // The newest screen wins: an older one not yet sent is dropped, and its caller told it was replaced.
+    // The newest screen wins: an older one not yet sent is dropped, and its caller settles with the newer one.
     const waiters = this.pending?.waiters ?? [];
     const promise = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
     this.pending = { screen, beep: screen.beep !== 'none', waiters };

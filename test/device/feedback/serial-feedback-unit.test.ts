@@ -157,3 +157,19 @@ describe.skipIf(missing !== null)(`feedback unit driver against the simulator ov
     await eventually('unit up again on the new cable, showing the current screen', () => driver.health().state === 'up' && unit.screen.line1 === accepted.line1 && unit.screen.led === 'green');
   });
 });
+
+/** The same driver against a real unit when one is plugged in: FEEDBACK_UNIT_PORT=/dev/ttyUSB0 [FEEDBACK_UNIT_BAUD=115200]. */
+const realPort = process.env.FEEDBACK_UNIT_PORT;
+describe.skipIf(realPort === undefined)(`feedback unit driver against the real unit on ${realPort ?? '(set FEEDBACK_UNIT_PORT)'}`, () => {
+  it('shows screens, and the unit reports its firmware and is up', async () => {
+    const baud = Number(process.env.FEEDBACK_UNIT_BAUD ?? BAUD);
+    const driver = new SerialFeedbackUnit({ open: serialLink(realPort!, baud), where: `${realPort} at ${baud} baud`, clock: systemClock, log: silentLogger, ackTimeoutMs: 150, retries: 2, probeMs: 1000, reopenMs: 1000 });
+    try {
+      await driver.show(accepted);
+      await driver.show(welcome);
+      expect(driver.health()).toMatchObject({ state: 'up', detail: expect.stringMatching(/, firmware \S+/) as unknown });
+    } finally {
+      await driver.close();
+    }
+  });
+});
