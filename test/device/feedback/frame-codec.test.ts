@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { crc16 } from '../../../device/feedback/crc16.ts';
 import { Command, decodeShow, decodeStatus, encodeShow, encodeStatus, isRtl, MAX_LINE_BYTES } from '../../../device/feedback/feedback-messages.ts';
@@ -16,6 +17,12 @@ describe('feedback unit framing', () => {
     expect(encodeFrame(led).toString('hex')).toBe('a500030802015532');
     expect(crc16(Buffer.from('0003080201', 'hex'))).toBe(0x5532);
     expect(encodeFrame({ seq: 1, command: Command.Status, payload: new Uint8Array(0) })[0]).toBe(SOF);
+  });
+
+  it('encodes the example of docs/feedback-protocol.md to the byte', () => {
+    const doc = readFileSync(new URL('../../../docs/feedback-protocol.md', import.meta.url), 'utf8');
+    const example = /Example, LED green with SEQ 8: `([0-9A-F ]+)`/.exec(doc)?.[1];
+    expect(example).toBe(encodeFrame(led).toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1 '));
   });
 
   it('round-trips frames, one byte at a time or many frames in one chunk', () => {
