@@ -1,7 +1,7 @@
 import { BehaviorSubject, type Observable, distinctUntilChanged } from 'rxjs';
 import type { Clock } from '../../src/domain/time.ts';
 import type { GpsFix, PositionReading, PositionSource } from '../../src/ports/position-source.ts';
-import { distanceMeters, type StopPoint } from '../../src/stops/stop-index.ts';
+import { bearingDegrees, distanceMeters, type StopPoint } from '../../src/domain/geo.ts';
 import { readingsEqual } from './reading.ts';
 
 export interface SimulatedGpsOptions {
@@ -80,18 +80,11 @@ export class SimulatedGps implements PositionSource {
           lat: leg.from.lat + (leg.to.lat - leg.from.lat) * f,
           lon: leg.from.lon + (leg.to.lon - leg.from.lon) * f,
           speedMps: speed,
-          trackDeg: bearing(leg.from, leg.to),
+          trackDeg: bearingDegrees(leg.from, leg.to),
         };
       }
       t -= driving;
     }
     return { lat: first.lat, lon: first.lon, speedMps: 0, trackDeg: null };
   }
-}
-
-function bearing(a: StopPoint, b: StopPoint): number {
-  const rad = Math.PI / 180;
-  const y = Math.sin((b.lon - a.lon) * rad) * Math.cos(b.lat * rad);
-  const x = Math.cos(a.lat * rad) * Math.sin(b.lat * rad) - Math.sin(a.lat * rad) * Math.cos(b.lat * rad) * Math.cos((b.lon - a.lon) * rad);
-  return ((Math.atan2(y, x) / rad) + 360) % 360;
 }

@@ -1,4 +1,4 @@
-import type { StopPoint } from '../stops/stop-index.ts';
+import type { StopPoint } from '../domain/geo.ts';
 import type { CsvRecord, CsvTable } from './csv.ts';
 import { enumValue } from './gtfs-values.ts';
 import type { Problems } from './problems.ts';

@@ -1,25 +1,8 @@
-/** A place a bus stops, from the fare bundle's stops.txt. */
-export interface StopPoint {
-  readonly id: string;
-  /** WGS 84 decimal degrees. */
-  readonly lat: number;
-  readonly lon: number;
-}
+import { distanceMeters, type GeoPoint, type StopPoint } from '../domain/geo.ts';
 
 export interface NearStop {
   readonly stop: StopPoint;
   readonly meters: number;
-}
-
-const EARTH_RADIUS_M = 6_371_008.8;
-const RAD = Math.PI / 180;
-
-/** Great-circle distance in metres (haversine: exact enough at a stop's scale, stable at zero). */
-export function distanceMeters(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const dLat = (b.lat - a.lat) * RAD;
-  const dLon = (b.lon - a.lon) * RAD;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * RAD) * Math.cos(b.lat * RAD) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 /**
@@ -38,7 +21,7 @@ export class StopIndex {
   }
 
   /** Stops within `radius` metres of `at`, nearest first. */
-  within(at: { lat: number; lon: number }, radius: number): NearStop[] {
+  within(at: GeoPoint, radius: number): NearStop[] {
     // One degree of latitude is at least 110.5 km anywhere: stops outside this band are too far.
     const band = radius / 110_500;
     const out: NearStop[] = [];

@@ -1,4 +1,5 @@
-import { distanceMeters, type StopIndex } from './stop-index.ts';
+import { distanceMeters, type GeoPoint } from '../domain/geo.ts';
+import type { StopIndex } from './stop-index.ts';
 
 export interface StopMatchOptions {
   /** A stop is the current one when the bus is this close (config gps.stopRadiusMeters, 40 m). */
@@ -18,7 +19,7 @@ export interface StopMatchOptions {
 export function matchStop(
   index: StopIndex,
   previous: string | null,
-  at: { readonly lat: number; readonly lon: number } | null,
+  at: GeoPoint | null,
   options: StopMatchOptions,
 ): string | null {
   if (at === null) return null;

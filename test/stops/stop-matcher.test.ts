@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StopIndex, distanceMeters } from '../../src/stops/stop-index.ts';
+import { distanceMeters } from '../../src/domain/geo.ts';
+import { StopIndex } from '../../src/stops/stop-index.ts';
 import { matchStop } from '../../src/stops/stop-matcher.ts';
 
 // Two stops 100 m apart on a meridian in Qom; 1 m of latitude is 1 / 111_195 degrees.
