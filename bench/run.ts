@@ -18,6 +18,7 @@ import { cardTapBenchMarkdown, formatCardTapBench, runCardTapBench } from './car
 import { printDenyListBench, renderDenyListPerformance, runDenyListBench } from './deny-list.ts';
 import { faresBenchMarkdown, formatFaresBench, runFaresBench } from './fares.ts';
 import { renderPerformanceDoc, type BenchResult } from './performance-doc.ts';
+import { formatSyncBench, runSyncBench, syncBenchMarkdown } from './sync.ts';
 import { card, context, denyList, fares, TIME_ZONE, tapFields } from './tap-fixtures.ts';
 
 const ITERATIONS = Number(process.env['BENCH_ITERATIONS'] ?? 2000);
@@ -135,9 +136,12 @@ try {
   console.log('');
   const denyResult = await runDenyListBench();
   printDenyListBench(denyResult);
+  console.log('');
+  const syncResult = await runSyncBench(join(dir, 'sync'));
+  formatSyncBench(syncResult).forEach((line) => console.log(line));
 
   const docPath = join(repo, 'docs', 'performance.md');
-  const sections = [renderPerformanceDoc(result), cardTapBenchMarkdown(cardTap), faresBenchMarkdown(fareResult), renderDenyListPerformance(denyResult)];
+  const sections = [renderPerformanceDoc(result), cardTapBenchMarkdown(cardTap), faresBenchMarkdown(fareResult), renderDenyListPerformance(denyResult), syncBenchMarkdown(syncResult)];
   writeFileSync(docPath, sections.map((s) => s.trim()).join('\n\n') + '\n');
   console.log(`\nwrote ${docPath}`);
 } finally {

@@ -5,12 +5,16 @@
  * whatever the backlog; every step between awaits is a few milliseconds, so a tap is never kept waiting.
  */
 import { randomUUID, verify, type KeyObject } from 'node:crypto';
+import type { TapRecord } from '../../src/journal/types.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import { HEADER_CONTENT_SIGNATURE } from '../contract/signing.ts';
 import { ackShape, conflictShape, paths } from '../contract/wire.ts';
 import { backoffDelay, retryAfterMs, type BackoffSettings } from './backoff.ts';
 import type { HeartbeatSource, ListSink, SyncJournal } from './ports.ts';
 import type { SyncTransport, TransportReply } from './transport.ts';
+
+/** Records per journal read while a batch is gathered. */
+const READ_CHUNK = 100;
 
 export interface SyncSettings {
   readonly deviceId: string;
@@ -182,7 +186,7 @@ export class SyncClient {
     let lastGap = -1;
     for (;;) {
       if (this.stopped) return uploaded;
-      const records = journal.list(cursor, settings.batchSize);
+      const records = await this.readBatch(cursor);
       const last = records.at(-1);
       if (!last) return uploaded;
       const body = Buffer.from(JSON.stringify({ batchId: randomUUID(), taps: records }));
@@ -210,6 +214,26 @@ export class SyncClient {
       }
       throw this.failure('upload', reply);
     }
+  }
+
+  /**
+   * Up to batchSize records after `cursor`, read READ_CHUNK at a time with the event loop free between reads:
+   * a journal read of 500 records costs 10–30 ms on a loaded board, 100 stay within a few.
+   */
+  private async readBatch(cursor: number): Promise<TapRecord[]> {
+    const { journal, settings } = this.deps;
+    const records: TapRecord[] = [];
+    let from = cursor;
+    while (records.length < settings.batchSize) {
+      const want = Math.min(READ_CHUNK, settings.batchSize - records.length);
+      const chunk = journal.list(from, want);
+      records.push(...chunk);
+      const last = chunk.at(-1);
+      if (!last || chunk.length < want) break;
+      from = last.seq;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return records;
   }
 
   private mark(acked: number, lastSent: number): void {
