@@ -39,8 +39,8 @@ export interface UnitStatus {
 
 /** True when the text's first strong character is right-to-left (Arabic script, Hebrew): the line's base direction. */
 export function isRtl(text: string): boolean {
-  const strong = /[\p{Script=Arabic}\p{Script=Hebrew}\p{L}]/u.exec(text);
-  return strong !== null && /[\p{Script=Arabic}\p{Script=Hebrew}]/u.test(strong[0]);
+  const firstLetter = /\p{L}/u.exec(text)?.[0];
+  return firstLetter !== undefined && /[\p{Script=Arabic}\p{Script=Hebrew}]/u.test(firstLetter);
 }
 
 /** SHOW payload: FLAGS (bit 0: line 1 RTL, bit 1: line 2 RTL), LEN1, LINE1, LEN2, LINE2. */
