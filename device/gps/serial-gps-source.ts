@@ -114,7 +114,11 @@ export class SerialGpsSource implements PositionSource {
       this.retry(null);
     });
     link.open((error) => {
-      if (this.link !== link) return;
+      if (this.link !== link) {
+        // Closed while opening: do not leave the port open behind us.
+        if (!error) link.close(() => link.removeAllListeners());
+        return;
+      }
       if (error) {
         link.removeAllListeners();
         this.link = null;

@@ -97,3 +97,35 @@ describe.skipIf(skip !== null)(`serial GPS on a socat pseudo-terminal${skip ? ` 
     }
   });
 });
+
+describe('serial GPS closed while its port is opening', () => {
+  it('closes the port that opens after close()', async () => {
+    let opened: (() => void) | null = null;
+    let closed = 0;
+    const link = {
+      isOpen: false,
+      open(callback: (error: Error | null) => void) {
+        opened = () => {
+          link.isOpen = true;
+          callback(null);
+        };
+      },
+      close(callback: (error: Error | null) => void) {
+        link.isOpen = false;
+        closed++;
+        callback(null);
+      },
+      on() {
+        return link;
+      },
+      removeAllListeners() {
+        return link;
+      },
+    };
+    const source = testSource('/dev/slow', { link: () => link });
+    await source.close();
+    (opened as (() => void) | null)?.();
+    expect(link.isOpen).toBe(false);
+    expect(closed).toBe(1);
+  });
+});
