@@ -135,6 +135,7 @@ export async function runSyncBench(dir: string, options: { backlog?: number; bat
         lists: syncLists({ stateDir, faresDir: join(stateDir, 'fares'), denyList, fares, backendKey }),
         heartbeat: () => ({ denyListVersion: '1', faresVersion: 'f', readers: 'bench', gps: 'none', display: 'bench', freeDiskBytes: 0, softwareVersion: 'bench' }),
         backendKey,
+        deviceKey: deviceKey(keyFile).privateKey,
         now: Date.now,
         random: Math.random,
         log: silentLogger,

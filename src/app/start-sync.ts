@@ -64,6 +64,7 @@ export function createSyncClient(options: StartSyncOptions): SyncClient | null {
       lists: syncLists({ stateDir: paths.stateDir, faresDir: paths.fareBundle, denyList: options.denyList, fares: options.fares, backendKey }),
       heartbeat: options.heartbeat,
       backendKey,
+      deviceKey: key.privateKey,
       now: Date.now,
       random: Math.random,
       log: log.child('sync'),

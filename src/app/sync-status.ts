@@ -1,5 +1,6 @@
 /** How the daemon shows sync: one line for `validator status`, the whole state for --json. */
 import type { HeartbeatSource } from '../../sync/client/ports.ts';
+import type { ExportResult } from '../../sync/client/export-unsynced.ts';
 import type { RoundResult, SyncState } from '../../sync/client/sync-client.ts';
 import { gpsSummary } from './start-gps.ts';
 import type { StatusReport } from './status-report.ts';
@@ -8,6 +9,7 @@ import type { StatusReport } from './status-report.ts';
 export interface SyncHandle {
   status(): SyncState;
   syncNow(): Promise<RoundResult>;
+  exportTo(dir: string): Promise<ExportResult | null>;
 }
 
 /** The `sync` line: backend, last success, clock error, and any problem, lists' included. */

@@ -231,6 +231,13 @@ export class ValidatorApp {
         if (!sync) throw new ValidatorError(ErrorCode.InvalidState, 'this validator is not enrolled with a backend: run validator enroll --backend URL --code CODE --device-id ID, then restart it');
         return { result: await sync.syncNow(), state: sync.status() };
       },
+      'sync.export': async (params) => {
+        const sync = this.parts.sync;
+        const dir = (params as { dir?: unknown } | null)?.dir;
+        if (!sync) throw new ValidatorError(ErrorCode.InvalidState, 'this validator has no device key yet: enroll it (validator enroll) before exporting');
+        if (typeof dir !== 'string') throw new ValidatorError(ErrorCode.BadRequest, 'sync.export needs {"dir": "/absolute/path"}');
+        return sync.exportTo(dir);
+      },
       taps: (params) => {
         const { since, limit } = (params ?? {}) as { since?: unknown; limit?: unknown };
         const from = typeof since === 'number' ? since : 0;

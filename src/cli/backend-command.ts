@@ -11,6 +11,7 @@ import { ErrorCode, ValidatorError } from '../domain/errors.ts';
 import { fareBundleFromDocument } from '../fares/load-fare-bundle.ts';
 import { formatProblem } from '../fares/problems.ts';
 import { openReceiver } from '../../sync/receiver/open-receiver.ts';
+import { importExportFile } from '../../sync/receiver/import-export.ts';
 import { changeDenyList, publishFareBundle, type DenyChange } from '../../sync/receiver/publish.ts';
 
 /** The reference receiver's port unless --port says otherwise. */
@@ -55,6 +56,23 @@ export function registerBackendCommands(program: Command): void {
     .command('remove')
     .argument('<card>', 'printed card number')
     .action((card: string) => publishDeny(data(), [{ op: 'remove', card }]));
+
+  backend
+    .command('import')
+    .description('store a depot export file (validator export) under the same exactly-once rules as an upload')
+    .argument('<file>', 'the qom-export-*.ndjson file')
+    .action((file: string) => {
+      let line = '';
+      try {
+        withReceiver(data(), (r) => {
+          const done = importExportFile(r.store, resolve(file));
+          line = `${done.deviceId}: ${done.records} records in the file, ${done.added} new, held through seq ${done.ackedThrough}`;
+        });
+      } catch (e) {
+        throw new ValidatorError(ErrorCode.BadRequest, `import refused: ${(e as Error).message}`, { cause: e });
+      }
+      process.stdout.write(line + '\n');
+    });
 
   backend
     .command('fares')

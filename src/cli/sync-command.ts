@@ -1,12 +1,17 @@
 /** `validator enroll` (make the device key, enroll it with a one-time code) and `validator sync now`. */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolvePaths } from '../app/paths.ts';
 import { deviceKeyFile, enrollmentFile } from '../app/start-sync.ts';
 import { loadConfigFile, parseConfig } from '../config/load-config.ts';
 import { callControl } from '../control/control-client.ts';
-import { ErrorCode, ValidatorError } from '../domain/errors.ts';
-import { enroll } from '../../sync/client/enrollment.ts';
+import { openStateJournal } from '../app/open-state-journal.ts';
+import { ErrorCode, isValidatorError, ValidatorError } from '../domain/errors.ts';
+import { systemClock } from '../domain/time.ts';
+import { silentLogger } from '../log/logger.ts';
+import { deviceKey, enroll, readEnrollment } from '../../sync/client/enrollment.ts';
+import { exportUnsynced, type ExportResult } from '../../sync/client/export-unsynced.ts';
 import type { RoundResult, SyncState } from '../../sync/client/sync-client.ts';
 
 /** A round drains the whole backlog; weeks offline at a few thousand taps a day is well within this. */
@@ -29,6 +34,15 @@ export function registerSyncCommands(program: Command): void {
     .option('--config <file>', 'config file (for sync.keyFile)')
     .action(async (options: { backend: string; code: string; deviceId: string; config?: string }) => {
       process.exitCode = await enrollCommand({ ...common(), ...options });
+    });
+
+  program
+    .command('export')
+    .description('depot fallback: write the taps not yet synced as one file signed by the device key (import it with validator backend import)')
+    .requiredOption('--to <dir>', 'the directory to write it in (a USB stick, say)')
+    .option('--config <file>', 'config file (for sync.keyFile and the journal limits)')
+    .action(async (options: { to: string; config?: string }) => {
+      process.exitCode = await exportCommand({ ...common(), ...options });
     });
 
   program
@@ -59,6 +73,35 @@ export async function enrollCommand(options: Common & { backend: string; code: s
   } catch (e) {
     throw new ValidatorError(ErrorCode.BadRequest, `enrollment failed: ${(e as Error).message}`, { cause: e });
   }
+}
+
+/** Through the running daemon when there is one (it holds the journal), else from the journal file. */
+export async function exportCommand(options: Common & { to: string }): Promise<number> {
+  const paths = resolvePaths(options);
+  const dir = resolve(options.to);
+  mkdirSync(dir, { recursive: true });
+  let result: ExportResult | null;
+  try {
+    result = (await callControl(paths.controlSocket, 'sync.export', { dir }, { timeoutMs: SYNC_NOW_TIMEOUT_MS })) as ExportResult;
+  } catch (e) {
+    if (!isValidatorError(e, ErrorCode.ControlUnavailable)) throw e;
+    const config = paths.configFile ? loadConfigFile(paths.configFile) : parseConfig({}, 'the built-in defaults');
+    const keyFile = deviceKeyFile(config, paths);
+    if (!existsSync(keyFile)) throw new ValidatorError(ErrorCode.InvalidState, `no device key at ${keyFile}: the device must be enrolled (validator enroll) before it can sign an export`);
+    const deviceId = readEnrollment(enrollmentFile(paths))?.deviceId ?? config.device.id;
+    const journal = openStateJournal(config, paths.journal, systemClock, silentLogger);
+    try {
+      result = await exportUnsynced(journal, deviceId, deviceKey(keyFile).privateKey, dir, Date.now(), (done, total) => {
+        process.stderr.write(`\rexporting: ${done} of ${total} taps`);
+      });
+      process.stderr.write('\n');
+    } finally {
+      journal.close();
+    }
+  }
+  if (result === null) process.stdout.write('nothing to export: every tap in the journal is synced\n');
+  else process.stdout.write(`${result.count} taps (seq ${result.fromSeq}–${result.toSeq}) written to ${result.file}\n`);
+  return 0;
 }
 
 export async function syncNowCommand(options: Common & { json?: boolean }): Promise<number> {

@@ -9,6 +9,7 @@ import type { TapRecord } from '../../src/journal/types.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import { HEADER_CONTENT_SIGNATURE } from '../contract/signing.ts';
 import { ackShape, conflictShape, paths } from '../contract/wire.ts';
+import { exportUnsynced, type ExportResult } from './export-unsynced.ts';
 import { backoffDelay, retryAfterMs, type BackoffSettings } from './backoff.ts';
 import type { HeartbeatSource, ListSink, SyncJournal } from './ports.ts';
 import type { SyncTransport, TransportReply } from './transport.ts';
@@ -30,6 +31,8 @@ export interface SyncClientDeps {
   readonly lists: ListSink;
   readonly heartbeat: HeartbeatSource;
   readonly backendKey: KeyObject;
+  /** The device key, for depot export files. */
+  readonly deviceKey: KeyObject;
   readonly now: () => number;
   readonly random: () => number;
   readonly log: Logger;
@@ -103,6 +106,14 @@ export class SyncClient {
     this.wake?.();
     await this.loop;
     await this.running?.catch(() => undefined);
+  }
+
+  /** Writes the unsynced taps as one signed depot file in `dir` (exportUnsynced); marks nothing synced. */
+  exportTo(dir: string): Promise<ExportResult | null> {
+    const { journal, settings, deviceKey, now, log } = this.deps;
+    return exportUnsynced(journal, settings.deviceId, deviceKey, dir, now(), (done, total) => {
+      if (done === total || done % 10_000 < 200) log.info(`export: ${done} of ${total} taps written`);
+    });
   }
 
   status(): SyncState {

@@ -20,7 +20,7 @@ describe('sync client', () => {
     rig = null;
   });
 
-  it('uploads the backlog in batches, in order, and marks synced exactly what the receiver acked', async () => {
+  it('uploads the backlog in batches, in order, and marks synced exactly what the receiver acked', { timeout: 30_000 }, async () => {
     rig = await syncRig(dir.path, { settings: { batchSize: 100 } });
     rig.tap(1234);
     const result = await rig.client.syncNow();

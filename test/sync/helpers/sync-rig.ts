@@ -89,6 +89,7 @@ export async function syncRig(dir: string, options: RigOptions = {}): Promise<Ri
         softwareVersion: 'test',
       }),
       backendKey,
+      deviceKey: deviceKey(keyFile).privateKey,
       now,
       random: Math.random,
       log: options.log ?? silentLogger,
