@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -8,6 +8,8 @@ import { callControl } from '../../src/control/control-client.ts';
 import type { TapOutcome } from '../../src/pipeline/tap-outcome.ts';
 import { Daemon } from '../support/daemon.ts';
 import { SocatPty, socatMissing } from '../support/socat-pty.ts';
+
+const SAMPLE_FARES = join(import.meta.dirname, '../../fares/qom-1404');
 
 /** RMC sentences (checksums included) at two of the sample bundle's stops, and between them. */
 const AT_S101 = rmc('3438.5062', '05052.7388');
@@ -33,12 +35,13 @@ afterEach(async () => {
   running = null;
 });
 
-async function startDaemon(gps: object): Promise<Daemon> {
+async function startDaemon(gps: object, bundle: (root: string) => string | null = () => null): Promise<Daemon> {
   const root = mkdtempSync(join(tmpdir(), 'gps-daemon-'));
   const stateDir = join(root, 'state');
   mkdirSync(stateDir);
   // No repeat window: the same simulated card taps again and again, each a new boarding with its own record.
-  const daemon = new Daemon(stateDir, { simulation: { exchangeLatencyMs: 1 }, fares: { repeatWindowSeconds: 0 }, gps });
+  const fares = { repeatWindowSeconds: 0, bundle: bundle(root) };
+  const daemon = new Daemon(stateDir, { simulation: { exchangeLatencyMs: 1 }, fares, gps });
   running = { daemon, root };
   await daemon.start();
   return daemon;
@@ -69,6 +72,21 @@ describe('the daemon with GPS', { timeout: 60_000 }, () => {
     const outcome = await tap(daemon);
     expect(outcome.notice.kind).toBe('accepted');
     expect(outcome.records[0]).toMatchObject({ stop: 'S-101', position: { lat: 34.64177, lon: 50.87898 } });
+  });
+
+  it('an area fare follows the stop GPS names: the sample bundle with S-101 in a cheaper centre area', async () => {
+    const daemon = await startDaemon({ simulate: 'fixed' }, (root) => {
+      const dir = join(root, 'centre-bundle');
+      cpSync(SAMPLE_FARES, dir, { recursive: true });
+      writeFileSync(join(dir, 'areas.txt'), 'area_id,area_name\ncentre,City centre\n');
+      writeFileSync(join(dir, 'stop_areas.txt'), 'area_id,stop_id\ncentre,S-101\n');
+      appendFileSync(join(dir, 'fare_products.txt'), 'centre_boarding,Centre boarding,adult,qom_card,25000,IRR\n');
+      appendFileSync(join(dir, 'fare_leg_rules.txt'), 'city_bus,,centre,,,,centre_boarding,2\n');
+      return dir;
+    });
+    const outcome = await tap(daemon);
+    expect(outcome.notice).toMatchObject({ kind: 'accepted', fare: 25_000 });
+    expect(outcome.records[0]).toMatchObject({ stop: 'S-101', fare: 25_000 });
   });
 
   const skip = socatMissing();
