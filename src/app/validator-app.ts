@@ -176,7 +176,8 @@ export class ValidatorApp {
     const stats = journal.stats();
     const last = stats.lastSeq > 0 ? journal.list(stats.lastSeq - 1, 1)[0] : undefined;
     return {
-      device: { id: config.device.id, vehicle: config.device.vehicle, route: config.device.route, stop: config.device.stop },
+      // The stop the next tap would record: GPS's, or the configured one without GPS.
+      device: { id: config.device.id, vehicle: config.device.vehicle, route: config.device.route, stop: this.stopNow() },
       mode: this.simulator ? 'simulation' : 'hardware',
       softwareVersion: this.parts.softwareVersion,
       pid: process.pid,

@@ -69,6 +69,7 @@ describe('the daemon with GPS', { timeout: 60_000 }, () => {
     const daemon = await startDaemon({ simulate: 'fixed' });
     const report = await status(daemon);
     expect(report.gps).toMatchObject({ source: 'simulated', status: 'fix', stop: 'S-101', clockErrorMs: 0, fix: { lat: 34.64177, lon: 50.87898 } });
+    expect(report.device.stop).toBe('S-101');
     const outcome = await tap(daemon);
     expect(outcome.notice.kind).toBe('accepted');
     expect(outcome.records[0]).toMatchObject({ stop: 'S-101', position: { lat: 34.64177, lon: 50.87898 } });
