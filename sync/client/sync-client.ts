@@ -16,6 +16,8 @@ import type { SyncTransport, TransportReply } from './transport.ts';
 
 /** Records per journal read while a batch is gathered. */
 const READ_CHUNK = 100;
+/** Acks are marked in the journal at most this often during an upload, and at its end. */
+const MARK_EVERY_MS = 1_000;
 
 export interface SyncSettings {
   readonly deviceId: string;
@@ -191,8 +193,29 @@ export class SyncClient {
 
   /** Sends batches until the receiver holds everything; marks synced only what acks cover. */
   private async upload(): Promise<number> {
-    const { journal, settings } = this.deps;
-    let cursor = journal.stats().syncedThrough;
+    const { journal } = this.deps;
+    const cursor = journal.stats().syncedThrough;
+    // Acks are written to the journal at most once a MARK_EVERY_MS and when the upload ends, however it ends:
+    // each mark is a durable commit (an fsync) that a tap's own commit would queue behind.
+    const marks = { pending: null as { acked: number; lastSent: number } | null, at: this.deps.now() };
+    const note = (acked: number, lastSent: number): void => {
+      marks.pending = { acked, lastSent };
+      if (this.deps.now() - marks.at < MARK_EVERY_MS) return;
+      this.mark(acked, lastSent);
+      marks.pending = null;
+      marks.at = this.deps.now();
+    };
+    try {
+      return await this.uploadBatches(cursor, note);
+    } finally {
+      if (marks.pending !== null) this.mark(marks.pending.acked, marks.pending.lastSent);
+    }
+  }
+
+  /** Sends batches from `start` until none is left; `note` each ack. Resolves with the taps newly acknowledged. */
+  private async uploadBatches(start: number, note: (acked: number, lastSent: number) => void): Promise<number> {
+    const { settings } = this.deps;
+    let cursor = start;
     let uploaded = 0;
     let lastGap = -1;
     for (;;) {
@@ -204,7 +227,7 @@ export class SyncClient {
       const reply = await this.call('POST', paths.taps(settings.deviceId), body);
       if (reply.status === 200) {
         const acked = ackShape.parse(reply.json()).ackedThrough;
-        this.mark(acked, last.seq);
+        note(acked, last.seq);
         uploaded += Math.max(0, Math.min(acked, last.seq) - cursor);
         if (acked < records[0]!.seq) throw new RoundFailure(`the receiver acked only through ${acked} after a batch from ${records[0]!.seq}`);
         cursor = Math.min(acked, last.seq);
@@ -219,7 +242,7 @@ export class SyncClient {
         const acked = ackShape.parse(body409).ackedThrough;
         if (acked === lastGap) throw new RoundFailure(`the receiver keeps asking to resend from ${acked + 1}`);
         lastGap = acked;
-        this.mark(acked, last.seq);
+        note(acked, last.seq);
         cursor = acked;
         continue;
       }
