@@ -192,7 +192,9 @@ export function syncBenchMarkdown(r: SyncBenchResult): string {
 
 \`bench/sync.ts\`: a ${r.backlog.toLocaleString('en')}-tap backlog in the device's journal (on the disk under test) drained
 to the reference receiver (\`validator backend\`, a child process on loopback, SQLite with synchronous=FULL,
-every record's hash and link re-verified) in batches of ${r.batchSize}, one request in flight. Meanwhile a tap is
+every record's hash and link re-verified; its data on tmpfs, since in service it is another machine whose
+fsyncs do not queue behind the device's, though here its CPU competes) in batches of ${r.batchSize}, one
+request in flight. Meanwhile a tap is
 journaled every ${TAP_EVERY_MS} ms on the daemon's event loop; its latency is its timer's lateness (the loop held by
 sync) plus its durable append (the journal shared with sync's reads and acks).
 
