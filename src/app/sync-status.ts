@@ -36,7 +36,10 @@ export function heartbeatFrom(report: StatusReport): ReturnType<HeartbeatSource>
     readers,
     // The receiver, its fix and stop, and the system clock against GPS time.
     gps: gpsSummary(report.gps),
-    display: report.problems.length === 0 ? 'in service' : `out of service: ${report.problems.join('; ')}`,
+    display: [
+      report.problems.length === 0 ? 'in service' : `out of service: ${report.problems.join('; ')}`,
+      ...report.feedback.map((f) => `${f.id} feedback unit ${f.health.state}${f.health.lastError ? ` (${f.health.lastError})` : ''}`),
+    ].join('; '),
     freeDiskBytes: report.journal.freeBytes,
     softwareVersion: report.softwareVersion,
   };

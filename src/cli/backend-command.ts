@@ -31,7 +31,8 @@ export function registerBackendCommands(program: Command): void {
     .option('--port <port>', 'TCP port on 127.0.0.1', port, DEFAULT_BACKEND_PORT)
     .option('--host <address>', 'address to listen on (plain HTTP: keep it on loopback, or put TLS in front)', '127.0.0.1')
     .option('--data <dir>', 'the receiver\'s data directory (receiver.db, backend-key.pem); the admin commands need it too')
-    .action(async (options: { port: number; host: string; data?: string }) => {
+    .option('--exit-with-parent', 'stop when standard input closes (a parent that started it as a child has gone)')
+    .action(async (options: { port: number; host: string; data?: string; exitWithParent?: boolean }) => {
       process.exitCode = await serveBackend({ ...options, data: requireData(options.data) });
     });
   const data = (): string => requireData(backend.opts<{ data?: string }>().data);
@@ -86,7 +87,7 @@ export function registerBackendCommands(program: Command): void {
 }
 
 /** Serves until SIGTERM or SIGINT. */
-async function serveBackend(options: { port: number; host: string; data: string }): Promise<number> {
+async function serveBackend(options: { port: number; host: string; data: string; exitWithParent?: boolean }): Promise<number> {
   const log = daemonLogger('info', null).child('backend');
   const receiver = openReceiver(resolve(options.data), log);
   const bound = await receiver.server.listen(options.port, options.host);
@@ -94,6 +95,12 @@ async function serveBackend(options: { port: number; host: string; data: string 
   await new Promise<void>((done) => {
     process.once('SIGTERM', done);
     process.once('SIGINT', done);
+    if (options.exitWithParent) {
+      // npm start's daemon killed outright (SIGKILL) must not leave its receiver running.
+      process.stdin.once('end', done);
+      process.stdin.once('error', done);
+      process.stdin.resume();
+    }
   });
   await receiver.server.close();
   receiver.store.close();

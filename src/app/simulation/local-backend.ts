@@ -32,10 +32,15 @@ export interface LocalBackendOptions {
 /** Starts the receiver on a free loopback port and enrolls the device if it is not yet. */
 export async function startLocalBackend(options: LocalBackendOptions): Promise<LocalBackend> {
   const dataDir = join(options.stateDir, 'backend');
-  const child = spawn(process.execPath, [VALIDATOR_BIN, 'backend', '--port', '0', '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin stays open to us: when this process dies, however it dies, the receiver sees it close and stops.
+  const child = spawn(process.execPath, [VALIDATOR_BIN, 'backend', '--port', '0', '--data', dataDir, '--exit-with-parent'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const url = await listeningUrl(child, options.log);
   options.log.info(`local sync receiver at ${url} (data in ${dataDir})`);
+  // A receiver gone away makes writes to its stdin fail; nothing is written there, but the pipe must not crash us.
+  child.stdin?.on('error', () => undefined);
   const stop = async (): Promise<void> => {
+    // Our end of its stdin would keep this process's event loop alive after the stop.
+    child.stdin?.destroy();
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
