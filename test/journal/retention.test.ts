@@ -26,7 +26,8 @@ describe('markSynced', () => {
   });
 });
 
-describe('prune', () => {
+// Writes and vacuums real files: under a loaded disk (CI runs the suite in parallel) it takes seconds.
+describe('prune', { timeout: 30_000 }, () => {
   const dir = useTempDir();
 
   function journalWith(count: number, disk: FakeDisk, timeOf: (n: number) => number = (n) => T0 + n * 1000) {

@@ -10,7 +10,8 @@ const skip = socatMissing();
 const RMC = '$GPRMC,030719.000,A,3747.0873,S,17518.8938,E,0.69,181.39,311214,,,A*7D\r\n';
 const RMC_VOID = '$GPRMC,030720.000,V,,,,,,,311214,,,N*4F\r\n';
 
-describe.skipIf(skip !== null)(`serial GPS on a socat pseudo-terminal${skip ? ` (skipped: ${skip})` : ''}`, () => {
+// socat restarts and port reopen cycles: a loaded 2-core CI box needs more than vitest's 5 s default.
+describe.skipIf(skip !== null)(`serial GPS on a socat pseudo-terminal${skip ? ` (skipped: ${skip})` : ''}`, { timeout: 30_000 }, () => {
   let dir: string;
   let pty: SocatPty;
 
