@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,9 +14,9 @@ export function socatMissing(): string | null {
 }
 
 /**
- * A pair of real pseudo-terminals joined by socat: the code under test opens `port` as its serial port,
- * the test writes the receiver's bytes into `feed`. Stopping socat is unplugging the receiver; starting a
- * new pair on the same paths is plugging it back.
+ * A pair of real pseudo-terminals joined by socat, a null-modem cable: the code under test opens `port`
+ * as its serial port; the test writes the device's bytes into `feed`, or a device simulator opens it.
+ * Stopping socat is unplugging the device; starting a new pair on the same paths is plugging it back.
  */
 export class SocatPty {
   private feedHandle: FileHandle | null = null;
@@ -30,6 +30,8 @@ export class SocatPty {
   static async start(dir: string, name = 'gps'): Promise<SocatPty> {
     const port = join(dir, `${name}-port`);
     const feed = join(dir, `${name}-feed`);
+    // Links a killed socat left behind would pass for the new ones.
+    for (const link of [port, feed]) rmSync(link, { force: true });
     const child = spawn('socat', [`pty,raw,echo=0,link=${port}`, `pty,raw,echo=0,link=${feed}`], { stdio: 'ignore' });
     const deadline = Date.now() + 5000;
     while (!(existsSync(port) && existsSync(feed))) {

@@ -11,7 +11,7 @@ import { parseConfig } from '../../../src/config/load-config.ts';
 import { systemClock } from '../../../src/domain/time.ts';
 import { screenFor } from '../../../src/feedback/messages.ts';
 import { silentLogger } from '../../../src/log/logger.ts';
-import { socatMissing, SocatWire } from './socat-wire.ts';
+import { socatMissing, SocatPty } from '../../support/socat-pty.ts';
 
 const welcome = screenFor({ kind: 'welcome' }, { moneyUnit: 'toman', lowBalance: 0 });
 const missing = socatMissing();
@@ -38,17 +38,17 @@ describe('the feedback unit of a door, from the config', () => {
 
   it.skipIf(missing !== null)(`drives the unit on the configured serial port, and status shows its health${missing ? ` (skipped: ${missing})` : ''}`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'feedback-config-'));
-    const wire = await SocatWire.start(dir);
-    const sim = new FeedbackUnitSimulator(serialLink(wire.unit, 9600));
+    const wire = await SocatPty.start(dir, 'feedback');
+    const sim = new FeedbackUnitSimulator(serialLink(wire.feed, 9600));
     try {
       await sim.start();
-      const config = parseConfig({ readers: [{ id: 'front', feedback: { port: wire.host, baudRate: 9600 } }] }, 'test.json');
+      const config = parseConfig({ readers: [{ id: 'front', feedback: { port: wire.port, baudRate: 9600 } }] }, 'test.json');
       const unit = feedbackUnitFor(config.readers[0]!, config, systemClock, silentLogger, welcome);
       try {
         await unit.show(welcome);
         expect(sim.screen).toMatchObject({ line1: welcome.line1, line2: welcome.line2, led: 'off' });
-        expect(unit.health()).toMatchObject({ state: 'up', detail: `${wire.host} at 9600 baud, firmware SIM-1.0` });
-        expect(formatFeedback(unit.health())).toMatch(new RegExp(`^up since \\S+ \\(${wire.host} at 9600 baud`));
+        expect(unit.health()).toMatchObject({ state: 'up', detail: `${wire.port} at 9600 baud, firmware SIM-1.0` });
+        expect(formatFeedback(unit.health())).toMatch(new RegExp(`^up since \\S+ \\(${wire.port} at 9600 baud`));
       } finally {
         await unit.close();
       }

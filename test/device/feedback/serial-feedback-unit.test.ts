@@ -14,7 +14,7 @@ import { silentLogger } from '../../../src/log/logger.ts';
 import type { FeedbackScreen } from '../../../src/ports/feedback-unit.ts';
 import { PipelineHarness } from '../../pipeline/harness.ts';
 import { issuedCard } from '../helpers.ts';
-import { socatMissing, SocatWire } from './socat-wire.ts';
+import { socatMissing, SocatPty } from '../../support/socat-pty.ts';
 
 const BAUD = 115_200;
 const ACK_MS = 80;
@@ -36,18 +36,18 @@ async function eventually(what: string, check: () => boolean, ms = 3000): Promis
 /** The driver and the unit simulator on the two ends of a socat null-modem cable. */
 describe.skipIf(missing !== null)(`feedback unit driver against the simulator over a socat pty${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let dir: string;
-  let wire: SocatWire;
+  let wire: SocatPty;
   let unit: FeedbackUnitSimulator;
   let driver: SerialFeedbackUnit;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'feedback-'));
-    wire = await SocatWire.start(dir);
-    unit = new FeedbackUnitSimulator(serialLink(wire.unit, BAUD));
+    wire = await SocatPty.start(dir, 'feedback');
+    unit = new FeedbackUnitSimulator(serialLink(wire.feed, BAUD));
     await unit.start();
     driver = new SerialFeedbackUnit({
-      open: serialLink(wire.host, BAUD),
-      where: `${wire.host} at ${BAUD} baud`,
+      open: serialLink(wire.port, BAUD),
+      where: `${wire.port} at ${BAUD} baud`,
       clock: systemClock,
       log: silentLogger,
       ackTimeoutMs: ACK_MS,
@@ -68,7 +68,7 @@ describe.skipIf(missing !== null)(`feedback unit driver against the simulator ov
     await driver.show(accepted);
     expect(unit.screen).toEqual({ line1: accepted.line1, line2: accepted.line2, rtl1: true, rtl2: true, led: 'green', screenSet: true });
     expect(unit.beeps).toEqual(['short']);
-    expect(driver.health()).toMatchObject({ state: 'up', detail: expect.stringContaining(wire.host) as unknown });
+    expect(driver.health()).toMatchObject({ state: 'up', detail: expect.stringContaining(wire.port) as unknown });
     const rejected = screenFor({ kind: 'rejected', reason: 'EXPIRED' as never, balance: 0 }, messages);
     await driver.show(rejected);
     expect([unit.screen.led, unit.beeps]).toEqual(['red', ['short', 'double']]);
@@ -151,8 +151,8 @@ describe.skipIf(missing !== null)(`feedback unit driver against the simulator ov
     expect(driver.health().lastError).toMatch(/port lost|cannot open/);
     await driver.show(accepted).catch(() => undefined);
 
-    wire = await SocatWire.start(dir);
-    unit = new FeedbackUnitSimulator(serialLink(wire.unit, BAUD));
+    wire = await SocatPty.start(dir, 'feedback');
+    unit = new FeedbackUnitSimulator(serialLink(wire.feed, BAUD));
     await unit.start();
     await eventually('unit up again on the new cable, showing the current screen', () => driver.health().state === 'up' && unit.screen.line1 === accepted.line1 && unit.screen.led === 'green');
   });
