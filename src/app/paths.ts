@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { controlSocketPath } from '../control/socket-path.ts';
+import { PACKAGE_ROOT } from './package-root.ts';
 
 /** Where the validator keeps its files. */
 export interface Paths {
@@ -29,7 +29,7 @@ export const SYSTEM_STATE_DIR = '/var/lib/validator';
 export const SYSTEM_CONFIG_FILE = '/etc/validator/config.json';
 
 /** A checkout's own data folder: `npm start` keeps its data here, and the CLI finds it from the checkout. */
-export const CHECKOUT_DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../.data');
+export const CHECKOUT_DATA_DIR = join(PACKAGE_ROOT, '.data');
 
 /**
  * State directory: --state-dir, else $VALIDATOR_STATE_DIR, else systemd's $STATE_DIRECTORY, else the

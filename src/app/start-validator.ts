@@ -2,7 +2,6 @@ import { randomIds } from '../domain/ids.ts';
 import { systemClock } from '../domain/time.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.ts';
 import { DenyListStore } from '../deny-list/deny-list-store.ts';
 import { ErrorCode, ValidatorError } from '../domain/errors.ts';
@@ -13,6 +12,7 @@ import { SwappableFarePolicy } from '../fares/swappable-fare-policy.ts';
 import type { Logger } from '../log/logger.ts';
 import { TerminalPanel } from './panel/terminal-panel.ts';
 import { panelState } from './panel/panel-state.ts';
+import { PACKAGE_ROOT } from './package-root.ts';
 import type { Paths } from './paths.ts';
 import { openStateJournal } from './open-state-journal.ts';
 import { createPcscHardware } from './pcsc-hardware.ts';
@@ -47,7 +47,7 @@ export interface RunningValidator {
 }
 
 /** The sample Qom bundle in this checkout (fares/qom-1404), for simulation. */
-const SAMPLE_FARE_BUNDLE = fileURLToPath(new URL('../../fares/qom-1404', import.meta.url));
+const SAMPLE_FARE_BUNDLE = join(PACKAGE_ROOT, 'fares', 'qom-1404');
 /** What makes a directory a fare bundle (docs/fares.md). */
 const BUNDLE_MANIFEST = 'manifest.json';
 

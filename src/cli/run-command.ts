@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { daemonLogger } from '../app/logging.ts';
+import { PACKAGE_ROOT } from '../app/package-root.ts';
 import { resolvePaths } from '../app/paths.ts';
 import { startValidator } from '../app/start-validator.ts';
 import { loadConfigFile, parseConfig } from '../config/load-config.ts';
@@ -69,6 +71,6 @@ export async function runCommand(options: RunOptions): Promise<number> {
 }
 
 function softwareVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }

@@ -8,12 +8,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../log/logger.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { enroll } from '../../../sync/client/enrollment.ts';
 import { openReceiver } from '../../../sync/receiver/open-receiver.ts';
 
-const VALIDATOR_BIN = fileURLToPath(new URL('../../../bin/validator.js', import.meta.url));
+const VALIDATOR_BIN = join(PACKAGE_ROOT, 'bin', 'validator.js');
 const START_TIMEOUT_MS = 20_000;
 
 export interface LocalBackend {
