@@ -1,10 +1,11 @@
 /** Where verified lists from the backend go: the deny list store, and the fare schedule plus a bundle directory kept for restarts. */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { DenyListStore } from '../deny-list/deny-list-store.ts';
 import { signedListFile } from '../deny-list/verified-list.ts';
+import { syncDirectory } from '../fs/durable-file.ts';
 import { fareBundleFromDocument } from '../fares/load-fare-bundle.ts';
 import { formatProblem } from '../fares/problems.ts';
 import { NO_BUNDLE_VERSION } from '../fares/scheduled-fare-policy.ts';
@@ -62,15 +63,12 @@ async function writeBundleDir(faresDir: string, version: string, document: { fil
     if (!/^[A-Za-z0-9_.-]+\.txt$/.test(name)) throw new Error(`fare bundle file name "${name}" is not a plain *.txt name`);
     await writeSynced(join(temp, name), text);
   }
+  // The files' names must be durable before the directory takes its name, and the new name after.
+  await syncDirectory(temp);
   const target = join(faresDir, version);
   await rm(target, { recursive: true, force: true });
   await rename(temp, target);
-  const dir = await open(faresDir, 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
+  await syncDirectory(faresDir);
 }
 
 async function writeSynced(path: string, text: string): Promise<void> {

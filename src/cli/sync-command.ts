@@ -71,7 +71,7 @@ export async function enrollCommand(options: Common & { backend: string; code: s
     process.stdout.write(`enrolled as ${done.deviceId} with ${done.backendUrl}; restart the validator to start syncing\n`);
     return 0;
   } catch (e) {
-    throw new ValidatorError(ErrorCode.BadRequest, `enrollment failed: ${(e as Error).message}`, { cause: e });
+    throw new ValidatorError(isValidatorError(e) ? e.code : ErrorCode.BadRequest, `enrollment failed: ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -1,5 +1,5 @@
 import { verify, type KeyObject } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { writeFileDurably } from '../fs/durable-file.ts';
 import { DenyListError, DenyListProblem } from './deny-list-error.ts';
 
 declare const verified: unique symbol;
@@ -31,16 +31,6 @@ export async function signedListFile(path: string, body: Uint8Array, signature: 
   if (!holds) {
     throw new DenyListError(DenyListProblem.BadSignature, `the list's signature does not verify with the backend key (${body.length} bytes): refused, the list in force stays`);
   }
-  await writeFileDurably(path, body);
+  await writeFileDurably(path, body, { mode: 0o600 });
   return { path } as VerifiedListFile;
-}
-
-async function writeFileDurably(path: string, body: Uint8Array): Promise<void> {
-  const file = await open(path, 'w', 0o600);
-  try {
-    await file.writeFile(body);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
 }

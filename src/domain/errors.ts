@@ -36,6 +36,10 @@ export enum ErrorCode {
   BadRequest = 'BAD_REQUEST',
   /** The operation is refused in the current state (e.g. simulated taps on real hardware). */
   InvalidState = 'INVALID_STATE',
+  /** The sync backend answered an enrollment with no: a used or unknown code, a refused signature, its own failure. */
+  EnrollmentRefused = 'ENROLLMENT_REFUSED',
+  /** No answer from the sync backend: connection refused, a name that does not resolve, a timeout, an untrusted certificate. */
+  BackendUnreachable = 'BACKEND_UNREACHABLE',
   /** The passenger feedback unit did not answer (no ack after its retries), refused a command, or its port is gone. */
   FeedbackUnavailable = 'FEEDBACK_UNAVAILABLE',
 }

@@ -4,11 +4,13 @@
  * device id the backend knows, and the backend key every list and bundle must be signed by.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { ErrorCode, ValidatorError } from '../../src/domain/errors.ts';
+import { writeFileDurably, type FileOwner } from '../../src/fs/durable-file.ts';
 import { newKeyPair, publicKeyFromRaw, rawPublicKey, readPrivateKeyFile, writePrivateKeyFile, type KeyPair } from '../contract/keys.ts';
 import { enrollResponseShape, paths } from '../contract/wire.ts';
-import { SyncTransport } from './transport.ts';
+import { checkBackendUrl, SyncTransport, type TransportReply } from './transport.ts';
+import { backendUnreachable } from './unreachable.ts';
 
 export const ENROLLMENT_FILE = 'sync-enrollment.json';
 
@@ -38,6 +40,62 @@ export function deviceKey(keyFile: string): KeyPair {
   return pair;
 }
 
+export interface EnrollmentRequest {
+  readonly backendUrl: string;
+  readonly code: string;
+  readonly deviceId: string;
+  /** The key to enroll; nothing is written: the caller keeps it once the backend said yes. */
+  readonly key: KeyPair;
+  readonly timeoutMs?: number;
+  readonly now?: () => number;
+}
+
+/**
+ * Enrolls `key` with a one-time code and returns what to keep; writes nothing. Throws ValidatorError:
+ * EnrollmentRefused when the backend answers anything but 201, BackendUnreachable when it does not answer.
+ */
+export async function requestEnrollment(request: EnrollmentRequest): Promise<Enrollment> {
+  const now = request.now ?? Date.now;
+  const timeoutMs = request.timeoutMs ?? 15_000;
+  const transport = new SyncTransport({
+    baseUrl: request.backendUrl,
+    deviceId: request.deviceId,
+    privateKey: request.key.privateKey,
+    now,
+    timeoutMs,
+    maxResponseBytes: 1024 * 1024,
+  });
+  const body = Buffer.from(JSON.stringify({ deviceId: request.deviceId, enrollmentCode: request.code, publicKey: rawPublicKey(request.key.publicKey) }));
+  let reply: TransportReply;
+  try {
+    reply = await transport.request('POST', paths.enroll, body);
+  } catch (e) {
+    throw backendUnreachable(e, checkBackendUrl(request.backendUrl), timeoutMs);
+  }
+  if (reply.status !== 201) throw refusal(reply, now());
+  const answer = enrollResponseShape.safeParse(reply.json());
+  const backendKey = answer.success ? publicKeyProblem(answer.data.backendPublicKey) : null;
+  if (!answer.success || backendKey !== null) {
+    const why = answer.success ? `backendPublicKey: ${backendKey}` : answer.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ValidatorError(
+      ErrorCode.EnrollmentRefused,
+      `the backend answered 201 but not with contract v1 (${why}); the code is probably spent: the backend's operators must look before a new code is tried`,
+    );
+  }
+  return {
+    backendUrl: request.backendUrl,
+    deviceId: answer.data.deviceId,
+    backendPublicKey: answer.data.backendPublicKey,
+    enrolledAt: new Date(now()).toISOString(),
+    config: answer.data.config,
+  };
+}
+
+/** Writes the enrollment file (mode 0600) durably. */
+export async function writeEnrollment(path: string, enrollment: Enrollment, owner: FileOwner | null = null): Promise<void> {
+  await writeFileDurably(path, JSON.stringify(enrollment, null, 2) + '\n', { mode: 0o600, owner });
+}
+
 export interface EnrollOptions {
   readonly backendUrl: string;
   readonly code: string;
@@ -48,39 +106,47 @@ export interface EnrollOptions {
   readonly now?: () => number;
 }
 
-/** Enrolls and writes the enrollment file; throws with what the backend said when it refuses. */
+/** `validator enroll`: the key on the device (made when there is none), enrolled; then the enrollment file. */
 export async function enroll(options: EnrollOptions): Promise<Enrollment> {
   const key = deviceKey(options.keyFile);
-  const transport = new SyncTransport({
-    baseUrl: options.backendUrl,
-    deviceId: options.deviceId,
-    privateKey: key.privateKey,
-    now: options.now ?? Date.now,
-    timeoutMs: options.timeoutMs ?? 15_000,
-    maxResponseBytes: 1024 * 1024,
-  });
-  const body = Buffer.from(JSON.stringify({ deviceId: options.deviceId, enrollmentCode: options.code, publicKey: rawPublicKey(key.publicKey) }));
-  const reply = await transport.request('POST', paths.enroll, body);
-  if (reply.status !== 201) {
-    let said = '';
-    try {
-      const error = (reply.json() as { error?: unknown }).error;
-      said = typeof error === 'string' ? error : JSON.stringify(error ?? null);
-    } catch {
-      said = reply.body.toString('utf8').slice(0, 200);
-    }
-    throw new Error(`the backend refused the enrollment (HTTP ${reply.status}): ${said}`);
-  }
-  const answer = enrollResponseShape.parse(reply.json());
-  const enrollment: Enrollment = {
-    backendUrl: options.backendUrl,
-    deviceId: answer.deviceId,
-    backendPublicKey: answer.backendPublicKey,
-    enrolledAt: new Date((options.now ?? Date.now)()).toISOString(),
-    config: answer.config,
-  };
-  const temp = `${options.enrollmentFile}.tmp`;
-  await writeFile(temp, JSON.stringify(enrollment, null, 2) + '\n', { mode: 0o600, flush: true });
-  await rename(temp, options.enrollmentFile);
+  const { keyFile: _keyFile, enrollmentFile, ...rest } = options;
+  const enrollment = await requestEnrollment({ ...rest, key });
+  await writeEnrollment(enrollmentFile, enrollment);
   return enrollment;
+}
+
+/** What the backend's no means, and what to do about it. */
+function refusal(reply: TransportReply, now: number): ValidatorError {
+  let said: string;
+  try {
+    const error = (reply.json() as { error?: unknown }).error;
+    said = typeof error === 'string' ? error : JSON.stringify(error ?? null);
+  } catch {
+    said = reply.body.toString('utf8').slice(0, 200);
+  }
+  const answer = `HTTP ${reply.status}: ${said}`;
+  let advice: string;
+  if (reply.status === 403) {
+    advice = 'the enrollment code is unknown or already used (a code works once): ask the backend for a new one (the reference receiver: validator backend --data DIR code) and run again with --code NEW';
+  } else if (reply.status === 401) {
+    advice = `the backend did not accept the enrollment's signature: if it names the clock, set this device's clock (it says ${new Date(now).toISOString()}) and run again`;
+  } else if (reply.status === 400) {
+    advice = 'the backend could not read the enrollment: check the device id, and that the backend speaks sync contract v1';
+  } else if (reply.status === 404 || reply.status === 405) {
+    advice = 'this URL has no enrollment endpoint (POST /v1/enroll): check that it is the sync backend\'s';
+  } else if (reply.status === 429 || reply.status === 503) {
+    advice = 'the backend is busy: the code is not spent, run again in a minute';
+  } else {
+    advice = 'the backend failed: the code is not spent unless it says so, run again; if it keeps failing its operators must look';
+  }
+  return new ValidatorError(ErrorCode.EnrollmentRefused, `the backend refused the enrollment (${answer}); ${advice}`);
+}
+
+function publicKeyProblem(base64: string): string | null {
+  try {
+    publicKeyFromRaw(base64);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }

@@ -1,7 +1,7 @@
 /** Ed25519 keys as the contract carries them: base64 of the 32 raw public key bytes; PEM files at rest. */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { writeFileDurablySync, type FileOwner } from '../../src/fs/durable-file.ts';
 
 /** The DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410): 12 bytes, then the 32 raw key bytes. */
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -28,25 +28,15 @@ export function publicKeyFromRaw(base64: string): KeyObject {
   return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
 }
 
-/** Writes a private key as PKCS#8 PEM, mode 0600, durably (temp file, fsync, rename, directory fsync). */
-export function writePrivateKeyFile(path: string, key: KeyObject): void {
+/** A private key as PKCS#8 PEM, the form its file holds. */
+export function privateKeyPem(key: KeyObject): string {
   const pem = key.export({ type: 'pkcs8', format: 'pem' });
-  const temp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(temp, 'w', 0o600);
-  try {
-    writeSync(fd, typeof pem === 'string' ? pem : pem.toString('utf8'));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  chmodSync(temp, 0o600);
-  renameSync(temp, path);
-  const dir = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
+  return typeof pem === 'string' ? pem : pem.toString('utf8');
+}
+
+/** Writes a private key as PKCS#8 PEM, mode 0600, durably (src/fs/durable-file.ts). */
+export function writePrivateKeyFile(path: string, key: KeyObject, owner: FileOwner | null = null): void {
+  writeFileDurablySync(path, privateKeyPem(key), { mode: 0o600, owner });
 }
 
 /** Reads a private key file; refuses one that others can read, since it is the device's identity. */
