@@ -4,13 +4,13 @@
  * with jitter (or Retry-After) and the next one resumes where the acks left off. Memory is one batch,
  * whatever the backlog; every step between awaits is a few milliseconds, so a tap is never kept waiting.
  */
-import { randomUUID, verify, type KeyObject } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import type { TapRecord } from '../../src/journal/types.ts';
 import type { Logger } from '../../src/log/logger.ts';
-import { HEADER_CONTENT_SIGNATURE } from '../contract/signing.ts';
 import { ackShape, conflictShape, paths } from '../contract/wire.ts';
 import { exportUnsynced, type ExportResult } from './export-unsynced.ts';
 import { backoffDelay, retryAfterMs, type BackoffSettings } from './backoff.ts';
+import { describeFailure, pullDenyList, pullFares, type ListPullDeps } from './list-pull.ts';
 import type { HeartbeatSource, ListSink, SyncJournal } from './ports.ts';
 import type { SyncTransport, TransportReply } from './transport.ts';
 
@@ -181,7 +181,7 @@ export class SyncClient {
       this.state.problem = null;
       return { ok: true, uploaded, syncedThrough: this.deps.journal.stats().syncedThrough, problem: null };
     } catch (e) {
-      const problem = describe(e);
+      const problem = describeFailure(e);
       const retryAfter = e instanceof RoundFailure ? e.retryAfterMs : null;
       this.retryWait = retryAfter ?? backoffDelay(this.failures, settings.backoff, random);
       this.failures += 1;
@@ -279,46 +279,44 @@ export class SyncClient {
   }
 
   private async pullDenyList(): Promise<void> {
-    const { lists, settings } = this.deps;
-    const version = lists.denyListVersion();
-    const reply = await this.call('GET', paths.denylist(settings.deviceId, version), null);
-    if (reply.status === 304) return;
-    if (reply.status !== 200) throw this.failure('deny list', reply);
-    const signature = reply.header(HEADER_CONTENT_SIGNATURE);
-    if (!(await this.signatureHolds(reply.body, signature))) {
-      this.state.denyListProblem = `deny list refused (signature missing or not the backend's, ${reply.body.length} bytes); keeping version ${version}`;
-      this.deps.log.error(this.state.denyListProblem);
-      return;
-    }
-    try {
-      const applied = await lists.applyDenyList(reply.body, signature ?? '');
-      this.state.denyListProblem = null;
-      this.deps.log.info(`deny list version ${applied} from the backend in force`);
-    } catch (e) {
-      this.state.denyListProblem = `deny list refused: ${describe(e)}; keeping version ${version}`;
-      this.deps.log.error(this.state.denyListProblem);
+    const pulled = await pullDenyList(this.listPullDeps());
+    switch (pulled.kind) {
+      case 'current':
+        return;
+      case 'failed':
+        throw this.failure('deny list', pulled.reply);
+      case 'refused':
+        this.state.denyListProblem = pulled.problem;
+        this.deps.log.error(pulled.problem);
+        return;
+      case 'applied':
+        this.state.denyListProblem = null;
+        this.deps.log.info(`deny list version ${pulled.version} from the backend in force`);
+        return;
     }
   }
 
   private async pullFares(): Promise<void> {
-    const { lists, settings } = this.deps;
-    const version = lists.faresVersion();
-    const reply = await this.call('GET', paths.fares(settings.deviceId, version), null);
-    if (reply.status === 304) return;
-    if (reply.status !== 200) throw this.failure('fares', reply);
-    if (!(await this.signatureHolds(reply.body, reply.header(HEADER_CONTENT_SIGNATURE)))) {
-      this.state.faresProblem = `fare bundle refused (signature missing or not the backend's, ${reply.body.length} bytes); keeping ${version}`;
-      this.deps.log.error(this.state.faresProblem);
-      return;
+    const pulled = await pullFares(this.listPullDeps());
+    switch (pulled.kind) {
+      case 'current':
+        return;
+      case 'failed':
+        throw this.failure('fares', pulled.reply);
+      case 'refused':
+        this.state.faresProblem = pulled.problem;
+        this.deps.log.error(pulled.problem);
+        return;
+      case 'applied':
+        this.state.faresProblem = null;
+        this.deps.log.info(`fare bundle ${pulled.version} from the backend scheduled`);
+        return;
     }
-    try {
-      const applied = await lists.applyFares(reply.body);
-      this.state.faresProblem = null;
-      this.deps.log.info(`fare bundle ${applied} from the backend scheduled`);
-    } catch (e) {
-      this.state.faresProblem = `fare bundle refused: ${describe(e)}; keeping ${version}`;
-      this.deps.log.error(this.state.faresProblem);
-    }
+  }
+
+  private listPullDeps(): ListPullDeps {
+    const { transport, lists, backendKey, settings } = this.deps;
+    return { transport, lists, backendKey, deviceId: settings.deviceId, signal: this.aborter.signal };
   }
 
   private async sendHeartbeat(): Promise<void> {
@@ -341,14 +339,6 @@ export class SyncClient {
     return this.deps.transport.request(method, path, body, this.aborter.signal);
   }
 
-  /** Ed25519 over the whole body, on libuv's thread pool: a 150 MB list must not block the event loop. */
-  private signatureHolds(body: Buffer, signature: string | undefined): Promise<boolean> {
-    if (signature === undefined) return Promise.resolve(false);
-    const bytes = Buffer.from(signature, 'base64');
-    if (bytes.length !== 64) return Promise.resolve(false);
-    return new Promise((resolve) => verify(null, body, this.deps.backendKey, bytes, (err, ok) => resolve(err === null && ok)));
-  }
-
   private failure(what: string, reply: TransportReply): RoundFailure {
     let said = '';
     try {
@@ -362,10 +352,3 @@ export class SyncClient {
   }
 }
 
-function describe(e: unknown): string {
-  if (e instanceof Error) {
-    const code = (e as { code?: unknown }).code;
-    return typeof code === 'string' && !e.message.includes(code) ? `${e.message} (${code})` : e.message;
-  }
-  return String(e);
-}

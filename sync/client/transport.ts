@@ -4,7 +4,7 @@
  * serverTime corrects the device's clock error and the request is signed again once with the corrected
  * time. The device's own clock is never set.
  */
-import axios, { type AxiosInstance } from 'axios';
+import axios, { type AxiosInstance, type AxiosProgressEvent } from 'axios';
 import type { KeyObject } from 'node:crypto';
 import { signRequest } from '../contract/signing.ts';
 import { serverTimeShape } from '../contract/wire.ts';
@@ -16,6 +16,9 @@ export interface TransportReply {
   header(name: string): string | undefined;
   json(): unknown;
 }
+
+/** Bytes of a response body received so far, and its length when the backend said it. */
+export type DownloadProgress = (received: number, total: number | null) => void;
 
 export interface TransportOptions {
   readonly baseUrl: string;
@@ -64,9 +67,9 @@ export class SyncTransport {
   }
 
   /** One signed request; a transport failure (refused, reset, timeout, truncated) throws. */
-  async request(method: 'GET' | 'POST', path: string, body: Buffer | null, signal?: AbortSignal): Promise<TransportReply> {
-    let reply = await this.send(method, path, body, signal);
-    if (reply.status === 401 && this.noteServerTime(reply)) reply = await this.send(method, path, body, signal);
+  async request(method: 'GET' | 'POST', path: string, body: Buffer | null, signal?: AbortSignal, onProgress?: DownloadProgress): Promise<TransportReply> {
+    let reply = await this.send(method, path, body, signal, onProgress);
+    if (reply.status === 401 && this.noteServerTime(reply)) reply = await this.send(method, path, body, signal, onProgress);
     return reply;
   }
 
@@ -88,7 +91,7 @@ export class SyncTransport {
     return changed;
   }
 
-  private async send(method: 'GET' | 'POST', path: string, body: Buffer | null, signal?: AbortSignal): Promise<TransportReply> {
+  private async send(method: 'GET' | 'POST', path: string, body: Buffer | null, signal?: AbortSignal, onProgress?: DownloadProgress): Promise<TransportReply> {
     const headers = signRequest(this.options.deviceId, this.options.privateKey, { method, path, body, now: this.options.now() + this.correctionMs });
     const res = await this.http.request<ArrayBuffer>({
       method,
@@ -96,6 +99,7 @@ export class SyncTransport {
       headers: body ? { ...headers, 'content-type': 'application/json' } : headers,
       data: body ?? undefined,
       ...(signal ? { signal } : {}),
+      ...(onProgress ? { onDownloadProgress: (e: AxiosProgressEvent) => onProgress(e.loaded, e.total ?? null) } : {}),
     });
     const bytes = Buffer.from(res.data);
     const raw = res.headers as Record<string, unknown>;
