@@ -14,7 +14,7 @@ import { Meta, MetaKey, type Continuation } from './meta.ts';
 import { schemaVersion } from './migrate.ts';
 import { deletePrunable, markSyncedInTx, type PruneResult } from './retention.ts';
 import { TapStore } from './tap-store.ts';
-import type { DebitIntent, JournalStats, TapFields, TapJournal, TapRecord, VerifyReport } from './types.ts';
+import type { DebitIntent, JournalStats, TapFields, TapJournal, TapRecord, VerifyReport, WireRecord } from './types.ts';
 import { verifyJournal } from './verify.ts';
 
 /** What the journal needs besides its open connection. */
@@ -103,10 +103,13 @@ export class SqliteTapJournal implements TapJournal {
   }
 
   list(sinceSeq: number, limit: number): TapRecord[] {
-    if (!Number.isSafeInteger(sinceSeq) || !Number.isSafeInteger(limit) || limit < 0) {
-      throw new ValidatorError(ErrorCode.BadRequest, `list needs integer sinceSeq and a non-negative integer limit, got ${sinceSeq} and ${limit}`);
-    }
+    checkRange('list', sinceSeq, limit);
     return this.read('list taps', () => this.taps.list(sinceSeq, limit));
+  }
+
+  listJson(sinceSeq: number, limit: number): WireRecord[] {
+    checkRange('listJson', sinceSeq, limit);
+    return this.read('list taps', () => this.taps.listJson(sinceSeq, limit));
   }
 
   assertWritable(): void {
@@ -245,4 +248,10 @@ export class SqliteTapJournal implements TapJournal {
 function failureKind(e: ValidatorError): string {
   const cause = e.cause as { code?: unknown } | undefined;
   return `${e.code}/${typeof cause?.code === 'string' ? cause.code : e.message}`;
+}
+
+function checkRange(what: string, sinceSeq: number, limit: number): void {
+  if (!Number.isSafeInteger(sinceSeq) || !Number.isSafeInteger(limit) || limit < 0) {
+    throw new ValidatorError(ErrorCode.BadRequest, `${what} needs integer sinceSeq and a non-negative integer limit, got ${sinceSeq} and ${limit}`);
+  }
 }

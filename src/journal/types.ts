@@ -50,6 +50,12 @@ export interface TapRecord extends TapFields {
   readonly hash: string;
 }
 
+/** A journaled tap as its JSON text (JSON.stringify of its TapRecord, field for field), with its seq. */
+export interface WireRecord {
+  readonly seq: number;
+  readonly json: string;
+}
+
 /** A debit about to be written to a card, journaled durably before the write. */
 export interface DebitIntent {
   /** UUID of the intent. */
@@ -95,6 +101,8 @@ export interface TapJournal {
   openDebitFor(cardUid: string): DebitIntent | undefined;
   /** Records with seq > sinceSeq, ascending, at most `limit`. */
   list(sinceSeq: number, limit: number): TapRecord[];
+  /** The same records as list(), each as its JSON text: what sync sends, without the objects. */
+  listJson(sinceSeq: number, limit: number): WireRecord[];
   /** Throws ValidatorError(JournalUnavailable) when a debit could not be recorded (disk low, unwritable). */
   assertWritable(): void;
   stats(): JournalStats;

@@ -1,11 +1,13 @@
 /** What the sync client needs from the validator, as narrow interfaces the composition root fills in. */
-import type { TapRecord } from '../../src/journal/types.ts';
+import type { TapRecord, WireRecord } from '../../src/journal/types.ts';
 import type { DeviceStatus } from '../contract/wire.ts';
 
 /** The journal as sync sees it (TapJournal and SqliteTapJournal fit). */
 export interface SyncJournal {
   /** Records with seq > sinceSeq, ascending, at most `limit`. */
   list(sinceSeq: number, limit: number): TapRecord[];
+  /** The same records as JSON text: what an upload sends. */
+  listJson(sinceSeq: number, limit: number): WireRecord[];
   /** Records the backend's acknowledgement; never moves back. */
   markSynced(throughSeq: number): void;
   stats(): { readonly lastSeq: number; readonly syncedThrough: number };
