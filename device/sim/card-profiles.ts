@@ -19,7 +19,9 @@ export type PresentBehaviour =
   /** The card leaves the field as the reader talks to it. */
   | { readonly kind: 'torn'; readonly vanish: VanishPlan }
   /** Presented, lifted, and presented again this soon. */
-  | { readonly kind: 'double'; readonly gapMs: number };
+  | { readonly kind: 'double'; readonly gapMs: number }
+  /** The reader's driver locks up at the card's nth block write: the tap never ends. */
+  | { readonly kind: 'hang'; readonly duringUpdate: number };
 
 export interface CardProfile {
   readonly name: string;
@@ -140,6 +142,14 @@ export const CARD_PROFILES: readonly CardProfile[] = [
     uid: '5100000B',
     recipe: qom('9826000000001011', {}),
     behaviour: { kind: 'double', gapMs: 400 },
+  },
+  {
+    name: 'hung-reader',
+    key: 'h',
+    description: 'the reader locks up during the purse write and never answers again: that door\'s tap never ends (under systemd the watchdog restarts the validator)',
+    uid: '5100000E',
+    recipe: qom('9826000000001012', {}),
+    behaviour: { kind: 'hang', duringUpdate: 1 },
   },
   { name: 'garbage', key: 'g', description: 'our keys, random bytes: unreadable', uid: '5100000C', recipe: { kind: 'garbage' }, behaviour: tap },
   { name: 'blank', key: 'n', description: 'new or foreign card on transport keys: our key is refused', uid: '5100000D', recipe: { kind: 'blank' }, behaviour: tap },

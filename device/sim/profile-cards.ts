@@ -100,6 +100,8 @@ export async function presentProfile(
       return [reader.present(card)];
     case 'torn':
       return [reader.present(card, { vanish: b.vanish })];
+    case 'hang':
+      return [reader.present(card, { hangDuringUpdate: b.duringUpdate })];
     case 'double': {
       const first = reader.present(card);
       await sleep(b.gapMs);

@@ -28,6 +28,8 @@ export interface SimulatedReaderOptions {
 export interface PresentOptions {
   /** The card leaves the field mid-conversation (torn writes). */
   readonly vanish?: VanishPlan;
+  /** The reader's driver locks up at the card's nth block write and answers nothing more until closed. */
+  readonly hangDuringUpdate?: number;
 }
 
 /**
@@ -41,11 +43,14 @@ export class SimulatedReader implements CardReader {
   private readonly log: Logger;
   private inField: { card: VirtualClassicCard; token: number } | null = null;
   private closed = false;
+  private readonly closing: Promise<void>;
+  private markClosed = (): void => undefined;
 
   constructor(private readonly options: SimulatedReaderOptions) {
     this.id = options.id;
     this.log = options.log ?? silentLogger;
     this.state = new BehaviorSubject<ReaderState>(this.ready());
+    this.closing = new Promise((resolve) => (this.markClosed = resolve));
   }
 
   get state$(): Observable<ReaderState> {
@@ -77,6 +82,7 @@ export class SimulatedReader implements CardReader {
       ...(sleep && { sleep }),
       fieldSession: token,
       readerConnected: () => this.state.value.kind === 'ready',
+      ...(options.hangDuringUpdate !== undefined && { hang: { duringUpdate: options.hangDuringUpdate, until: this.closing } }),
     });
     const presentation = new QomCardPresentation({
       id: ids.uuid(),
@@ -114,6 +120,7 @@ export class SimulatedReader implements CardReader {
     if (!this.closed) {
       this.remove();
       this.closed = true;
+      this.markClosed();
       this.state.complete();
       this.presentations.complete();
     }

@@ -20,11 +20,21 @@ export interface VirtualCardTransportOptions {
   readonly fieldSession?: number;
   /** False once the reader is unplugged: exchanges then fail as the reader's, not the card's. */
   readonly readerConnected?: () => boolean;
+  /**
+   * The reader's driver locks up at the nth UPDATE BINARY: that exchange never returns, whatever its
+   * timeout, until `until` settles (the reader is closed). A transport breaking its own contract, as a
+   * wedged USB driver does: what the service watchdog is there for.
+   */
+  readonly hang?: { readonly duringUpdate: number; readonly until: Promise<void> };
 }
+
+/** PC/SC's pseudo-APDU for a MIFARE block write: FF D6 00 block 10 data. */
+const UPDATE_BINARY = 0xd6;
 
 /** An in-process reader field: APDUs go straight to a virtual card, after the simulated latency. */
 export class VirtualCardTransport implements ApduTransport {
   private inFlight = false;
+  private updates = 0;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
@@ -39,6 +49,7 @@ export class VirtualCardTransport implements ApduTransport {
     this.inFlight = true;
     try {
       this.checkReader();
+      await this.hangIfDue(apdu);
       const latency = this.latency();
       if (latency > timeoutMs) {
         // The answer would come too late: the reader gives up, and the card never sees the command.
@@ -55,6 +66,13 @@ export class VirtualCardTransport implements ApduTransport {
     } finally {
       this.inFlight = false;
     }
+  }
+
+  private async hangIfDue(apdu: Buffer): Promise<void> {
+    const hang = this.options.hang;
+    if (!hang || apdu[1] !== UPDATE_BINARY || ++this.updates !== hang.duringUpdate) return;
+    await hang.until;
+    throw new ValidatorError(ErrorCode.ReaderUnavailable, 'the reader was closed while its driver hung');
   }
 
   private checkReader(): void {

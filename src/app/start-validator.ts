@@ -23,6 +23,8 @@ import type { SyncClient } from '../../sync/client/sync-client.ts';
 import { createSyncClient, deviceKeyFile, enrollmentFile } from './start-sync.ts';
 import { startLocalBackend, type LocalBackend } from './simulation/local-backend.ts';
 import { heartbeatFrom } from './sync-status.ts';
+import { Supervision } from './supervision.ts';
+import { unsupervised, type ServiceSupervisor } from '../ports/service-supervisor.ts';
 import { ValidatorApp } from './validator-app.ts';
 
 export interface StartOptions {
@@ -37,6 +39,8 @@ export interface StartOptions {
   readonly panel: boolean;
   readonly softwareVersion: string;
   readonly onFatal: (e: unknown) => void;
+  /** The service manager (systemd) to tell READY, STATUS, WATCHDOG and STOPPING; default none. */
+  readonly supervisor?: ServiceSupervisor;
 }
 
 export interface RunningValidator {
@@ -130,6 +134,15 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
     throw e;
   }
 
+  const supervision = new Supervision({
+    supervisor: options.supervisor ?? unsupervised,
+    tapLoop: app.tapLoop,
+    readers: hardware.readers,
+    state: () => ({ problems: app.problems(null), backlog: unsynced(journal.stats()) }),
+    log: log.child('systemd'),
+  });
+  supervision.start();
+
   const quitListeners: (() => void)[] = [];
   const stopPanel = options.panel && simulation ? attachPanel(app, simulation, options, () => quitListeners.forEach((l) => l())) : null;
   if (!stopPanel) announce(app, paths, log);
@@ -138,6 +151,7 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
     app,
     onQuitRequested: (listener) => quitListeners.push(listener),
     stop: async () => {
+      supervision.stopping();
       stopPanel?.();
       await sync?.stop();
       await app.stop();
@@ -166,6 +180,11 @@ function fareBundleDirs(config: Config, paths: Paths, simulate: boolean): string
     ErrorCode.ConfigInvalid,
     `no fare bundle: none in ${paths.fareBundle} yet, and fares.bundle is not set. Set fares.bundle to a GTFS-Fares v2 bundle directory (check it with: validator fares check DIR)`,
   );
+}
+
+/** Taps journaled and not yet acknowledged by the backend. */
+function unsynced(stats: { readonly lastSeq: number; readonly syncedThrough: number }): number {
+  return stats.lastSeq - stats.syncedThrough;
 }
 
 /** Without a terminal: say where the data lives and how to tap, in the log. */

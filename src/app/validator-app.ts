@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { concatMap, from, type Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import type { Config } from '../config/schema.ts';
 import { ControlServer } from '../control/control-server.ts';
 import type { ControlHandlers } from '../control/dispatch.ts';
@@ -19,6 +19,7 @@ import { DisplayController } from './display-controller.ts';
 import type { CardSimulator, Hardware } from './hardware.ts';
 import type { Paths } from './paths.ts';
 import type { StatusReport } from './status-report.ts';
+import { TapLoopProbe } from './tap-loop-probe.ts';
 import { cardSafeStop, gpsStatus } from './start-gps.ts';
 import type { CurrentStop } from '../stops/current-stop.ts';
 import { syncSummary, type SyncHandle } from './sync-status.ts';
@@ -54,6 +55,8 @@ export class ValidatorApp {
   readonly display: DisplayController;
   /** The last few taps, newest first (panel, status). */
   readonly recent: TapOutcome[] = [];
+  /** Probes each door's tap queue, for the service watchdog. */
+  readonly tapLoop = new TapLoopProbe();
   private readonly readerStates = new Map<string, ReaderState>();
   private readonly subscriptions: Subscription[] = [];
   private readonly control: ControlServer;
@@ -127,7 +130,7 @@ export class ValidatorApp {
           this.display.refresh();
         }),
         // One tap at a time per door; the doors run side by side.
-        reader.presentations$.pipe(concatMap((p) => from(this.pipeline.process(p)))).subscribe({ error: onFatal }),
+        this.tapLoop.queue(reader.id, reader.presentations$, (p) => this.pipeline.process(p)).subscribe({ error: onFatal }),
       );
     }
     this.subscriptions.push(

@@ -4,6 +4,7 @@ import { daemonLogger } from '../app/logging.ts';
 import { PACKAGE_ROOT } from '../app/package-root.ts';
 import { resolvePaths } from '../app/paths.ts';
 import { startValidator } from '../app/start-validator.ts';
+import { systemdSupervisor } from '../app/systemd/systemd-supervisor.ts';
 import { loadConfigFile, parseConfig } from '../config/load-config.ts';
 import { describeError } from '../domain/errors.ts';
 
@@ -26,6 +27,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const simulate = options.simulate ?? false;
   const panel = simulate && options.panel && process.stdout.isTTY && process.stdin.isTTY;
   const log = daemonLogger(config.log.level, panel ? paths.panelLog : null);
+  const supervisor = systemdSupervisor(process.env, process.pid, log.child('systemd'));
 
   let exiting = false;
   const die = (e: unknown): void => {
@@ -33,6 +35,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     if (exiting) return;
     exiting = true;
     log.error('fatal error, exiting', { error: describeError(e), stack: e instanceof Error ? e.stack : undefined });
+    supervisor.status(`fatal error, exiting: ${describeError(e)}`);
     process.exitCode = 1;
     if (panel) process.stderr.write(`\x1b[?25h\x1b[?1049lvalidator: fatal: ${describeError(e)} (log: ${paths.panelLog})\n`);
     process.exit(1);
@@ -41,7 +44,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   process.on('unhandledRejection', die);
 
   const localBackend = options.localBackend ?? false;
-  const running = await startValidator({ config, paths, log, simulate, localBackend, panel, softwareVersion: softwareVersion(), onFatal: die });
+  const running = await startValidator({ config, paths, log, simulate, localBackend, panel, softwareVersion: softwareVersion(), onFatal: die, supervisor });
 
   return new Promise<number>((resolveExit) => {
     const stop = (signal: string): void => {
