@@ -165,7 +165,7 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
  * or one bundle a subdirectory: the one in force and those still to come, each taking over at its
  * effectiveFrom); else, in simulation, the sample.
  */
-function fareBundleDirs(config: Config, paths: Paths, simulate: boolean): string[] {
+export function fareBundleDirs(config: Config, paths: Paths, simulate: boolean): string[] {
   if (config.fares.bundle !== null) return [config.fares.bundle];
   if (existsSync(join(paths.fareBundle, BUNDLE_MANIFEST))) return [paths.fareBundle];
   if (existsSync(paths.fareBundle)) {

@@ -1,4 +1,5 @@
 import type { JournalStats } from '../journal/types.ts';
+import type { BacklogFacts, FareFacts } from './list-facts.ts';
 import type { GpsStatus } from './start-gps.ts';
 import type { SyncState } from '../../sync/client/sync-client.ts';
 import type { ReaderState } from '../ports/card-reader.ts';
@@ -19,12 +20,27 @@ export interface StatusReport {
   /** Each door's passenger feedback unit; a unit down does not stop taps (the journal is the record). */
   readonly feedback: readonly { readonly id: string; readonly health: FeedbackHealth }[];
   readonly journal: JournalStats;
-  readonly denyList: { readonly version: string; readonly entries: number };
-  readonly fares: { readonly version: string };
+  /** appliedAt: when the list in force was applied here, ISO (null: none yet; absent from an older daemon). */
+  readonly denyList: { readonly version: string; readonly entries: number; readonly appliedAt?: string | null };
+  /** The bundle in force since its effectiveFrom, and the next one scheduled (absent from an older daemon). */
+  readonly fares: { readonly version: string } & Partial<FareFacts>;
+  /** The unsynced taps and the oldest one's time (absent from an older daemon). */
+  readonly backlog?: BacklogFacts;
   /** The receiver, the fix, the stop and the system clock's error; null without GPS (absent from an older daemon). */
   readonly gps?: GpsStatus | null;
   readonly lastTap: { readonly seq: number; readonly time: string; readonly result: string; readonly reason: string } | null;
   readonly sync: string;
   /** The sync client's state (null when not enrolled); `sync` is its one-line summary. */
   readonly syncState?: SyncState | null;
+}
+
+/** How the daemon names an absent reader among its `problems`. */
+export function absentReaderProblem(id: string, reason: string): string {
+  return `reader ${id} absent: ${reason}`;
+}
+
+/** The daemon's problems other than its absent readers (which `readers` gives, each with its reason). */
+export function problemsBesideReaders(report: Pick<StatusReport, 'problems' | 'readers'>): string[] {
+  const readers = new Set(report.readers.flatMap((r) => (r.state.kind === 'absent' ? [absentReaderProblem(r.id, r.state.reason)] : [])));
+  return report.problems.filter((p) => !readers.has(p));
 }

@@ -18,11 +18,12 @@ import type { ReaderState } from '../ports/card-reader.ts';
 import { DisplayController } from './display-controller.ts';
 import type { CardSimulator, Hardware } from './hardware.ts';
 import type { Paths } from './paths.ts';
-import type { StatusReport } from './status-report.ts';
+import { absentReaderProblem, type StatusReport } from './status-report.ts';
 import { TapLoopProbe } from './tap-loop-probe.ts';
 import { cardSafeStop, gpsStatus } from './start-gps.ts';
 import type { CurrentStop } from '../stops/current-stop.ts';
 import { syncSummary, type SyncHandle } from './sync-status.ts';
+import { backlogFacts, fareFacts } from './list-facts.ts';
 
 export interface AppParts {
   readonly config: Config;
@@ -163,7 +164,7 @@ export class ValidatorApp {
       problems.push(describeError(e));
     }
     for (const [id, state] of this.readerStates) {
-      if ((door === null || door === id) && state.kind === 'absent') problems.push(`reader ${id} absent: ${state.reason}`);
+      if ((door === null || door === id) && state.kind === 'absent') problems.push(absentReaderProblem(id, state.reason));
     }
     return problems;
   }
@@ -191,8 +192,9 @@ export class ValidatorApp {
       readers: hardware.readers.map((r) => ({ id: r.id, state: this.readerStates.get(r.id) ?? { kind: 'absent', reason: 'not yet seen' } })),
       feedback: hardware.readers.map((r) => ({ id: r.id, health: hardware.feedbackFor(r.id).health() })),
       journal: stats,
-      denyList: { version: denyList.version, entries: denyList.size },
-      fares: { version: fares.version },
+      denyList: { version: denyList.version, entries: denyList.size, appliedAt: isoOrNull(denyList.appliedAt) },
+      fares: fareFacts(fares, this.parts.clock.now()),
+      backlog: backlogFacts(journal),
       gps: this.parts.gps ? gpsStatus(this.parts.gps.now()) : null,
       lastTap: last ? { seq: last.seq, time: new Date(last.time).toISOString(), result: last.result, reason: last.reason } : null,
       sync: syncSummary(this.parts.sync ?? null),
@@ -260,6 +262,10 @@ export class ValidatorApp {
       },
     };
   }
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
 }
 
 /** One structured log line per tap. */

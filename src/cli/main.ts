@@ -6,7 +6,7 @@ import { registerDenylistCommands } from './denylist-command.ts';
 import { registerFaresCommands } from './fares-command.ts';
 import { registerGpsCommands } from './gps-command.ts';
 import { runCommand } from './run-command.ts';
-import { statusCommand } from './status-command.ts';
+import { registerStatusCommand } from './status-command.ts';
 import { registerSyncCommands } from './sync-command.ts';
 import { tapCommand } from './tap-command.ts';
 import { tapsCommand } from './taps-command.ts';
@@ -59,14 +59,7 @@ export function buildProgram(): Command {
       process.exitCode = await tapsCommand({ ...program.opts<{ stateDir?: string }>(), ...options });
     });
 
-  program
-    .command('status')
-    .description('show the validator\'s state')
-    .option('--json', 'print the status as JSON')
-    .action(async (options: { json?: boolean }) => {
-      process.exitCode = await statusCommand({ ...program.opts<{ stateDir?: string }>(), ...options });
-    });
-
+  registerStatusCommand(program);
   registerCardCommands(program);
   registerFaresCommands(program);
   registerDenylistCommands(program);

@@ -73,7 +73,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
   });
 }
 
-function softwareVersion(): string {
+/** The version in package.json: what this install runs. */
+export function softwareVersion(): string {
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }

@@ -63,6 +63,11 @@ export class DenyListStore implements DenyList {
     return this.current.size;
   }
 
+  /** When the list in force was applied here, epoch ms; null before any list file was (LayeredDenyList.appliedAt). */
+  get appliedAt(): number | null {
+    return this.current.appliedAt;
+  }
+
   lookup(cardNumber: string): DenyEntry | undefined {
     return this.current.lookup(cardNumber);
   }

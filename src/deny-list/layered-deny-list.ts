@@ -26,6 +26,15 @@ export class LayeredDenyList implements DenyList {
     this.size = top.meta.listSize;
   }
 
+  /**
+   * When this validator built the list in force from a list file (its newest image), epoch ms: the list's
+   * age for status. Null for the empty list and the first slice's JSON list, which are built at each start.
+   */
+  get appliedAt(): number | null {
+    const { meta } = this.overlay ?? this.base;
+    return meta.source.kind === 'empty' || meta.source.kind === 'legacy' ? null : meta.builtAt;
+  }
+
   lookup(cardNumber: string): DenyEntry | undefined {
     if (!keyOf(cardNumber, this.key)) return undefined;
     const hi = this.key[0] ?? 0;

@@ -28,3 +28,28 @@ export function formatJalaliFa(isoDate: string): string {
   const two = (n: number): string => persianDigits.format(n).padStart(2, '۰');
   return `${persianDigits.format(year)}/${two(month)}/${two(day)}`;
 }
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * "1405/01/01 08:15" for an instant in a time zone, Latin digits: for technicians' tables and logs, where
+ * columns of digits must line up with the Gregorian times beside them. Throws RangeError for an unknown zone.
+ */
+export function formatJalaliDateTime(epochMs: number, timeZone: string): string {
+  let format = dateTimeFormats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-u-ca-persian-nu-latn', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    dateTimeFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(epochMs);
+  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '??';
+  return `${part('year')}/${part('month')}/${part('day')} ${part('hour')}:${part('minute')}`;
+}

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StatusReport } from '../../src/app/status-report.ts';
+import type { StatusDocument } from '../../src/app/diagnosis/status-document.ts';
 import type { TapRecord } from '../../src/journal/types.ts';
 import type { TapOutcome } from '../../src/pipeline/tap-outcome.ts';
 import { Daemon } from '../support/daemon.ts';
@@ -83,10 +83,10 @@ describe('validator command line with a running daemon', { timeout: 30_000 }, ()
 
     const status = await cli(['status', '--json', ...at]);
     expect(status.code).toBe(0);
-    const report = JSON.parse(status.stdout) as StatusReport & { running: boolean };
-    expect(report).toMatchObject({ running: true, mode: 'simulation', problems: [], stateDir });
+    const report = JSON.parse(status.stdout) as StatusDocument;
+    expect(report).toMatchObject({ running: true, inService: true, service: { mode: 'simulation' }, problems: [], stateDir });
     expect(report.journal.lastSeq).toBe(records.length);
-    expect((await cli(['status', ...at])).stdout).toMatch(/^state\s+in service$/m);
+    expect((await cli(['status', ...at])).stdout).toMatch(/^state\s+IN SERVICE · simulation/m);
   });
 
   it('refuses a second daemon on the same state directory, and the first keeps its journal and taps', async () => {
@@ -94,7 +94,7 @@ describe('validator command line with a running daemon', { timeout: 30_000 }, ()
     expect(second.code).toBe(1);
     expect(second.stderr).toContain('another process holds journal');
     expect((await cli(['tap', 'senior', ...at])).code).toBe(0);
-    const report = JSON.parse((await cli(['status', '--json', ...at])).stdout) as StatusReport;
+    const report = JSON.parse((await cli(['status', '--json', ...at])).stdout) as StatusDocument;
     expect(report.journal.lastSeq).toBeGreaterThan(3);
   });
 
@@ -110,7 +110,7 @@ describe('validator command line with a running daemon', { timeout: 30_000 }, ()
     expect(tap.stderr).toContain(`no validator is running with state directory ${stateDir}`);
     const status = await cli(['status', ...at]);
     expect(status.code).toBe(1);
-    expect(status.stdout).toMatch(/^not running/);
+    expect(status.stdout).toMatch(/^PROBLEMS \(1\)\n {2}1\. the validator service is not running/);
   });
 });
 

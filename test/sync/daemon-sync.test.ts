@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StatusReport } from '../../src/app/status-report.ts';
+import type { StatusDocument } from '../../src/app/diagnosis/status-document.ts';
 import { callControl } from '../../src/control/control-client.ts';
 import { controlSocketPath } from '../../src/control/socket-path.ts';
 
@@ -67,11 +67,15 @@ describe('the daemon with its local sync receiver (npm start)', { timeout: 60_00
     const added = await cli(['backend', '--data', join(stateDir, 'backend'), 'deny', 'add', '6037990000000099', '--reason', 'test']);
     expect(added.stdout).toMatch(/deny list version 1 published/);
     expect((await cli(['sync', 'now', ...at])).code).toBe(0);
-    const status = JSON.parse((await cli(['status', '--json', ...at])).stdout) as StatusReport;
+    const status = JSON.parse((await cli(['status', '--json', ...at])).stdout) as StatusDocument;
     expect(status.denyList.version).toBe('1');
     expect(status.journal.syncedThrough).toBe(status.journal.lastSeq);
-    expect(status.syncState).toMatchObject({ problem: null, denyListProblem: null });
-    expect(status.sync).toMatch(/^http:\/\/127\.0\.0\.1:\d+ · last success 20/);
+    expect(status.backlog).toMatchObject({ taps: 0, oldestUnsyncedAt: null });
+    expect(status.sync).toMatchObject({ enrolled: true, enrolledAs: 'QOM-DEV-0001', problem: null, failures: 0 });
+    expect(status.sync.backend).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(Date.parse(status.sync.lastSuccessAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
+    expect(status.denyList.appliedAt).not.toBeNull();
+    expect(status.clock.backendErrorMs).not.toBeNull();
 
     expect((await cli(['export', '--to', join(root, 'usb'), ...at])).stdout).toMatch(/nothing to export/);
 

@@ -1,0 +1,45 @@
+/** What status says about the lists in force and the backlog: the daemon's and the depot's view alike. */
+import type { FarePolicy } from '../domain/fare-policy.ts';
+import { ScheduledFarePolicy, NO_BUNDLE_VERSION } from '../fares/scheduled-fare-policy.ts';
+import { SwappableFarePolicy } from '../fares/swappable-fare-policy.ts';
+import type { TapRecord } from '../journal/types.ts';
+
+/** The fare bundle in force and the next one scheduled; times ISO. */
+export interface FareFacts {
+  readonly version: string;
+  /** When the bundle in force took effect (its manifest's effectiveFrom); null when none is in force. */
+  readonly effectiveFrom: string | null;
+  /** The next bundle held, to take over at its effectiveFrom. */
+  readonly next: { readonly version: string; readonly effectiveFrom: string } | null;
+}
+
+/** The unsynced taps: how many, and the time of the oldest (how long the backend has been missing it). */
+export interface BacklogFacts {
+  readonly taps: number;
+  readonly oldestUnsyncedAt: string | null;
+}
+
+/** The schedule's bundle in force at `now` and the next after it; a policy without a schedule gives its version only. */
+export function fareFacts(fares: FarePolicy, now: number): FareFacts {
+  const schedule = fares instanceof SwappableFarePolicy ? fares.schedule : fares instanceof ScheduledFarePolicy ? fares : null;
+  if (schedule === null) return { version: fares.version, effectiveFrom: null, next: null };
+  const current = schedule.policyAt(now)?.bundle ?? null;
+  const next = schedule.bundles.find((b) => b.effectiveFrom > now) ?? null;
+  return {
+    version: current?.version ?? NO_BUNDLE_VERSION,
+    effectiveFrom: current === null ? null : new Date(current.effectiveFrom).toISOString(),
+    next: next === null ? null : { version: next.version, effectiveFrom: new Date(next.effectiveFrom).toISOString() },
+  };
+}
+
+/** What a journal needs to answer for the backlog (the daemon's journal and the read-only one both do). */
+export interface BacklogSource {
+  stats(): { readonly lastSeq: number; readonly syncedThrough: number };
+  list(sinceSeq: number, limit: number): TapRecord[];
+}
+
+export function backlogFacts(journal: BacklogSource): BacklogFacts {
+  const { lastSeq, syncedThrough } = journal.stats();
+  const oldest = lastSeq > syncedThrough ? journal.list(syncedThrough, 1)[0] : undefined;
+  return { taps: lastSeq - syncedThrough, oldestUnsyncedAt: oldest ? new Date(oldest.time).toISOString() : null };
+}
