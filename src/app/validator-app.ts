@@ -15,6 +15,7 @@ import type { Logger } from '../log/logger.ts';
 import { TapPipeline } from '../pipeline/tap-pipeline.ts';
 import type { TapOutcome } from '../pipeline/tap-outcome.ts';
 import type { ReaderState } from '../ports/card-reader.ts';
+import { deviceAssignHandler } from './device-assignment.ts';
 import { DisplayController } from './display-controller.ts';
 import type { CardSimulator, Hardware } from './hardware.ts';
 import type { Paths } from './paths.ts';
@@ -231,6 +232,7 @@ export class ValidatorApp {
   private handlers(): ControlHandlers {
     return {
       ...denyListControlHandlers(this.parts.denyList),
+      'device.assign': deviceAssignHandler(this.parts.config.device, this.parts.paths.configFile, this.parts.log.child('assign')),
       status: () => Promise.resolve(this.status()),
       'sync.now': async () => {
         const sync = this.parts.sync;

@@ -5,6 +5,7 @@ import { registerCardCommands } from './card-command.ts';
 import { registerDenylistCommands } from './denylist-command.ts';
 import { registerFaresCommands } from './fares-command.ts';
 import { registerGpsCommands } from './gps-command.ts';
+import { registerProvisionCommands } from './provision-command.ts';
 import { runCommand } from './run-command.ts';
 import { registerStatusCommand } from './status-command.ts';
 import { registerSyncCommands } from './sync-command.ts';
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
   registerGpsCommands(program);
   registerBackendCommands(program);
   registerSyncCommands(program);
+  registerProvisionCommands(program);
 
   return program;
 }

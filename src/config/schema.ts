@@ -3,7 +3,8 @@ import { readerNameProblem } from './reader-name.ts';
 
 /**
  * The one source of the configuration's types and defaults. Every setting takes effect at start:
- * changing one needs a restart (the daemon reads the file once).
+ * changing one needs a restart (the daemon reads the file once), except device.vehicle and device.route,
+ * which `validator assign` changes in the file and in the running daemon.
  */
 
 const id = z
@@ -11,6 +12,9 @@ const id = z
   .min(1)
   .max(32)
   .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only');
+
+/** The device's, the vehicle's, a route's, a stop's and a door's ids: journaled, and written onto cards. */
+export const idSchema = id;
 
 const rials = z.number().int().nonnegative();
 

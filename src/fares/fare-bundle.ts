@@ -42,6 +42,8 @@ export class FareBundle {
   readonly clock: ZoneClock;
   /** The boarding stops with a position: GPS finds the current stop among them. */
   readonly stops: StopIndex;
+  /** The routes route_networks.txt places in a network; any other route pays only the network-less rules. */
+  readonly routes: ReadonlySet<string>;
   readonly summary: FareBundleSummary;
 
   constructor(parts: {
@@ -66,6 +68,7 @@ export class FareBundle {
     this.timeframes = parts.timeframes;
     this.clock = new ZoneClock(manifest.timezone);
     this.stops = new StopIndex(parts.places.stopPoints);
+    this.routes = new Set(parts.places.routeNetwork.keys());
     this.summary = {
       version: manifest.version,
       effectiveFrom: manifest.effectiveFrom,

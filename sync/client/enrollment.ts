@@ -124,7 +124,6 @@ function refusal(reply: TransportReply, now: number): ValidatorError {
   } catch {
     said = reply.body.toString('utf8').slice(0, 200);
   }
-  const answer = `HTTP ${reply.status}: ${said}`;
   let advice: string;
   if (reply.status === 403) {
     advice = 'the enrollment code is unknown or already used (a code works once): ask the backend for a new one (the reference receiver: validator backend --data DIR code) and run again with --code NEW';
@@ -139,7 +138,7 @@ function refusal(reply: TransportReply, now: number): ValidatorError {
   } else {
     advice = 'the backend failed: the code is not spent unless it says so, run again; if it keeps failing its operators must look';
   }
-  return new ValidatorError(ErrorCode.EnrollmentRefused, `the backend refused the enrollment (${answer}); ${advice}`);
+  return new ValidatorError(ErrorCode.EnrollmentRefused, `${advice} (the backend said HTTP ${reply.status}: ${said})`);
 }
 
 function publicKeyProblem(base64: string): string | null {

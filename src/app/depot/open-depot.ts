@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { FileKeyStore } from '../../../device/crypto/key-file.ts';
 import { loadConfigFile, parseConfig } from '../../config/load-config.ts';
-import { callControl } from '../../control/control-client.ts';
-import { ErrorCode, isValidatorError, ValidatorError } from '../../domain/errors.ts';
+import { ErrorCode, ValidatorError } from '../../domain/errors.ts';
 import { randomIds } from '../../domain/ids.ts';
 import { systemClock } from '../../domain/time.ts';
 import { createLogger, type Logger } from '../../log/logger.ts';
+import { daemonRunning } from '../daemon-running.ts';
 import { openStateJournal } from '../open-state-journal.ts';
 import { resolvePaths } from '../paths.ts';
 import { CardDesk } from './card-desk.ts';
@@ -81,12 +81,7 @@ export async function openDepot(options: DepotOptions, prompt: (line: string) =>
 
 /** A daemon answering on the state directory's control socket owns its journal and readers. */
 async function refuseBesideDaemon(socket: string, stateDir: string): Promise<void> {
-  try {
-    await callControl(socket, 'status', {}, { timeoutMs: 2_000 });
-  } catch (e) {
-    if (isValidatorError(e, ErrorCode.ControlUnavailable)) return;
-    throw e;
-  }
+  if (!(await daemonRunning(socket))) return;
   throw new ValidatorError(
     ErrorCode.InvalidState,
     `a validator is running on ${stateDir}: it owns the journal and the readers. Stop it first (systemctl stop validator), or give this command another --state-dir`,
