@@ -7,6 +7,7 @@ import { registerFaresCommands } from './fares-command.ts';
 import { registerGpsCommands } from './gps-command.ts';
 import { registerProvisionCommands } from './provision-command.ts';
 import { runCommand } from './run-command.ts';
+import { registerSelftestCommand } from './selftest-command.ts';
 import { registerStatusCommand } from './status-command.ts';
 import { registerSyncCommands } from './sync-command.ts';
 import { tapCommand } from './tap-command.ts';
@@ -61,6 +62,7 @@ export function buildProgram(): Command {
     });
 
   registerStatusCommand(program);
+  registerSelftestCommand(program);
   registerCardCommands(program);
   registerFaresCommands(program);
   registerDenylistCommands(program);

@@ -1,0 +1,74 @@
+/** `validator selftest`: every check in order, each result handed on as it comes (device checks take seconds). */
+import { askDaemon } from '../diagnosis/gather-status.ts';
+import { defaultConfig, looksSimulated, readConfig, readEnrollmentRecord } from '../diagnosis/state-on-disk.ts';
+import type { Paths } from '../paths.ts';
+import { checkBackend, checkClock } from './check-backend.ts';
+import { checkConfig } from './check-config.ts';
+import { checkDisplays } from './check-displays.ts';
+import { checkGps } from './check-gps.ts';
+import { checkCardKeys, checkDeviceKey, checkEnrollment } from './check-identity.ts';
+import { checkDenyList, checkFares } from './check-lists.ts';
+import { checkReaders } from './check-readers.ts';
+import { checkJournal, checkStateDir } from './check-storage.ts';
+import type { Check, CheckResult, SelftestContext } from './check.ts';
+
+/** In this order: files first, then the devices, then the backend and the clock it measures. */
+const CHECKS: readonly Check[] = [
+  checkConfig,
+  checkStateDir,
+  checkJournal,
+  checkDeviceKey,
+  checkEnrollment,
+  checkCardKeys,
+  checkDenyList,
+  checkFares,
+  checkReaders,
+  checkDisplays,
+  checkGps,
+  checkBackend,
+  checkClock,
+];
+
+export interface SelftestOptions {
+  readonly paths: Paths;
+  /** Without a daemon: whether this is a simulation; null: guess from the state directory (npm start's sim-cards/). */
+  readonly simulate: boolean | null;
+  readonly timeoutMs: number;
+}
+
+/** What the run found out before the checks: printed first, so the lines after it read right. */
+export interface SelftestSetup {
+  readonly running: boolean;
+  readonly pid: number | null;
+  readonly mode: 'simulation' | 'hardware';
+  /** Why no daemon answered; null when one did. */
+  readonly notRunning: string | null;
+}
+
+export async function runSelftest(options: SelftestOptions, onSetup: (s: SelftestSetup) => void, onResult: (r: CheckResult) => void): Promise<CheckResult[]> {
+  const { paths } = options;
+  const answer = await askDaemon(paths);
+  const daemon = 'report' in answer ? answer.report : null;
+  const config = readConfig(daemon ? { ...paths, configFile: daemon.configFile } : paths);
+  const enrollment = readEnrollmentRecord(paths);
+  const ctx: SelftestContext = {
+    paths: daemon ? { ...paths, configFile: daemon.configFile } : paths,
+    config: config.ok ? config.value : defaultConfig(),
+    configProblem: config.ok ? null : config.problem,
+    daemon,
+    mode: daemon?.mode ?? ((options.simulate ?? looksSimulated(paths)) ? 'simulation' : 'hardware'),
+    enrollment: enrollment.ok ? enrollment.value : null,
+    enrollmentProblem: enrollment.ok ? null : enrollment.problem,
+    timeoutMs: options.timeoutMs,
+    measured: { backendClockErrorMs: null, gpsClockErrorMs: null },
+  };
+  onSetup({ running: daemon !== null, pid: daemon?.pid ?? null, mode: ctx.mode, notRunning: 'notRunning' in answer ? answer.notRunning : null });
+  const results: CheckResult[] = [];
+  for (const check of CHECKS) {
+    for (const result of await check(ctx)) {
+      results.push(result);
+      onResult(result);
+    }
+  }
+  return results;
+}
