@@ -15,6 +15,7 @@ import { FloorTable } from './floor-table.ts';
 import { describeMachine } from './machine.ts';
 import { summarize } from './percentiles.ts';
 import { cardTapBenchMarkdown, formatCardTapBench, runCardTapBench } from './card-tap.ts';
+import { coldStartBenchMarkdown, coldStartOnly, formatColdStartBench, runColdStartBench } from './cold-start.ts';
 import { printDenyListBench, renderDenyListPerformance, runDenyListBench } from './deny-list.ts';
 import { faresBenchMarkdown, formatFaresBench, runFaresBench } from './fares.ts';
 import { renderPerformanceDoc, type BenchResult } from './performance-doc.ts';
@@ -30,6 +31,18 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 // Under the project (.data/ is git-ignored), so that it is the project's filesystem, not a tmpfs /tmp.
 mkdirSync(join(repo, '.data'), { recursive: true });
 const dir = mkdtempSync(join(repo, '.data', 'bench-'));
+
+// `--only cold-start`: that section alone, written in place in docs/performance.md.
+const only = process.argv.indexOf('--only');
+if (only > 0) {
+  if (process.argv[only + 1] !== 'cold-start') throw new Error(`--only takes: cold-start (got ${process.argv[only + 1]})`);
+  try {
+    await coldStartOnly(join(dir, 'cold-start'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 
 const journal = openJournal({
   path: join(dir, 'journal.db'),
@@ -139,9 +152,12 @@ try {
   console.log('');
   const syncResult = await runSyncBench(join(dir, 'sync'));
   formatSyncBench(syncResult).forEach((line) => console.log(line));
+  console.log('');
+  const coldStart = await runColdStartBench(join(dir, 'cold-start'));
+  formatColdStartBench(coldStart).forEach((line) => console.log(line));
 
   const docPath = join(repo, 'docs', 'performance.md');
-  const sections = [renderPerformanceDoc(result), cardTapBenchMarkdown(cardTap), faresBenchMarkdown(fareResult), renderDenyListPerformance(denyResult), syncBenchMarkdown(syncResult)];
+  const sections = [renderPerformanceDoc(result), cardTapBenchMarkdown(cardTap), faresBenchMarkdown(fareResult), renderDenyListPerformance(denyResult), syncBenchMarkdown(syncResult), coldStartBenchMarkdown(coldStart)];
   writeFileSync(docPath, sections.map((s) => s.trim()).join('\n\n') + '\n');
   console.log(`\nwrote ${docPath}`);
 } finally {

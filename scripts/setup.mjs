@@ -12,9 +12,11 @@ import { fileURLToPath } from 'node:url';
  * Debian packages the project needs. python3, make and g++ build better-sqlite3 and @pokusew/pcsclite
  * from source; libpcsclite-dev is what the latter links against. pcscd and vsmartcard-vpcd are the real
  * PC/SC stack the tests run the card reader through, with a virtual card in place of the chip. socat makes
- * the pseudo-terminals the GPS tests replay real receivers' recordings through, as a serial port.
+ * the pseudo-terminals the GPS tests replay real receivers' recordings through, as a serial port, and the fake
+ * NOTIFY_SOCKET the systemd tests read. libsystemd-dev is what sd-notify links against; systemd and udev
+ * bring systemd-analyze and udevadm, which test the unit file and the udev rules (systemd/).
  */
-const DEBIAN_PACKAGES = ['python3', 'make', 'g++', 'libpcsclite-dev', 'pcscd', 'vsmartcard-vpcd', 'socat'];
+const DEBIAN_PACKAGES = ['python3', 'make', 'g++', 'libpcsclite-dev', 'pcscd', 'vsmartcard-vpcd', 'socat', 'libsystemd-dev', 'systemd', 'udev'];
 
 /** Native npm modules, each with a line of code that fails unless its compiled binding loads. */
 const NATIVE_MODULES = [
@@ -22,6 +24,8 @@ const NATIVE_MODULES = [
   { name: 'better-sqlite3', probe: "new (require('better-sqlite3'))(':memory:').close()" },
   // nfc-pcsc's binding; require() loads it.
   { name: '@pokusew/pcsclite', probe: "require('@pokusew/pcsclite')" },
+  // sd_notify through libsystemd; require() loads the binding.
+  { name: 'sd-notify', probe: "require('sd-notify')" },
 ];
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));

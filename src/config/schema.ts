@@ -37,7 +37,7 @@ export const readerSchema = z
      */
     feedback: z
       .object({
-        /** The serial device, e.g. /dev/ttyUSB0 or a udev symlink such as /dev/qom-feedback-front. */
+        /** The serial device: /dev/qom-feedback-<door>, the name systemd/99-qom-validator.rules gives the door's unit (docs/systemd.md). */
         port: z.string().min(1),
         baudRate: z.number().int().min(9600).max(921_600).default(115_200),
       })
@@ -175,8 +175,9 @@ export const configSchema = z
     gps: z
       .object({
         /**
-         * The GPS receiver's serial device (NMEA 0183); prefer /dev/serial/by-id/…, which names the receiver
-         * rather than the order it was plugged in. null: no receiver, every tap's stop is device.stop.
+         * The GPS receiver's serial device (NMEA 0183): /dev/qom-gps, the name systemd/99-qom-validator.rules gives
+         * the receiver by its USB serial number rather than the order it was plugged in (docs/systemd.md).
+         * null: no receiver, every tap's stop is device.stop.
          */
         port: z.string().min(1).nullable().default(null),
         /** The receiver's rate: NMEA 0183 says 4800, most receivers ship at 9600. */
