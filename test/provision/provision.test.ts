@@ -256,6 +256,7 @@ describe('validator provision', () => {
       Array(5).fill([4242, 4343]),
     );
     expect(owner(target.configFile)).toEqual([0, 4343]);
+    expect([...owner(join(dir.path, 'etc', 'validator')), mode(join(dir.path, 'etc', 'validator'))]).toEqual([0, 4343, 0o750]);
     expect(report.files.map((f) => f.owner)).toEqual(['validator:validator', 'validator:validator', 'root:validator']);
   });
 });

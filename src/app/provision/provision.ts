@@ -29,7 +29,8 @@ import type { Ownership } from './service-account.ts';
 export const STATE_DIR_MODE = 0o700;
 export const SECRET_MODE = 0o600;
 export const CONFIG_MODE = 0o640;
-const CONFIG_DIR_MODE = 0o755;
+/** As the unit's ConfigurationDirectory= and systemd/install.sh make it: root, readable by the service's group. */
+const CONFIG_DIR_MODE = 0o750;
 
 export interface ProvisionOptions {
   readonly input: ProvisionInput;
@@ -122,7 +123,7 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRep
     files.push(report('device key', keyFile, 'kept', ownership), report('enrollment', enrollmentPath, 'kept', ownership));
   }
   await written('the config', 'the enrollment is kept: fix it, then run validator provision again (no new code needed)', async () => {
-    makeDirectory(dirname(options.configFile), CONFIG_DIR_MODE, null);
+    makeDirectory(dirname(options.configFile), CONFIG_DIR_MODE, ownership?.config ?? null);
     files.push(await replaceFile('config', options.configFile, configText(settings.document), CONFIG_MODE, ownership?.config ?? null, ownership, existing?.text));
   });
 
