@@ -40,6 +40,7 @@ export function checkBackendUrl(url: string): string {
   }
   const loopback = parsed.hostname === 'localhost' || parsed.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(parsed.hostname);
   if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && loopback)) return parsed.origin;
+  if (parsed.protocol !== 'http:') throw new Error(`backend URL ${url}: the backend is reached over https:// (or http:// to a loopback address), not ${parsed.protocol}`);
   throw new Error(`backend URL ${url}: plain http is only allowed to a loopback address; use https://`);
 }
 

@@ -1,4 +1,6 @@
 // validator provision against the reference receiver over loopback: a real enrollment, real files, real lists.
+import { execFileSync } from 'node:child_process';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type Server, type Socket } from 'node:net';
 import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -204,9 +206,22 @@ describe('validator provision', () => {
     expect(disk()).toEqual({ state: null, etc: null });
   });
 
+  it.runIf(hasOpenssl())('a backend whose TLS certificate is not trusted changes nothing and says to check the URL and the clock', async () => {
+    const tls = await selfSignedServer(join(dir.path, 'tls'));
+    try {
+      const e = await refusal(provisionWith(target, { deviceId: DEVICE, backend: tls.url, code: 'ABCD' }));
+      expect(e.code).toBe(ErrorCode.BackendUnreachable);
+      expect(e.message).toMatch(new RegExp(`^nothing was changed: ${tls.url}'s TLS certificate is not trusted \\(DEPTH_ZERO_SELF_SIGNED_CERT\\): check that the URL names the backend, and this device's clock`));
+    } finally {
+      await tls.close();
+    }
+    expect(disk()).toEqual({ state: null, etc: null });
+  });
+
   it('refuses bad input before touching anything, every problem at once', async () => {
     const cases: [Parameters<typeof provisionWith>[1], RegExp][] = [
       [{ deviceId: DEVICE, backend: 'backend.example', code: 'C' }, /--backend: backend URL "backend\.example" is not a URL; use e\.g\. https:\/\/backend\.example/],
+      [{ deviceId: DEVICE, backend: 'ftp://backend.example', code: 'C' }, /--backend: backend URL ftp:\/\/backend\.example: the backend is reached over https:\/\/ \(or http:\/\/ to a loopback address\), not ftp:/],
       [{ deviceId: DEVICE, backend: 'http://10.1.2.3:8470', code: 'C' }, /--backend: backend URL http:\/\/10\.1\.2\.3:8470: plain http is only allowed to a loopback address; use https:\/\//],
       [{ deviceId: DEVICE, backend: 'https://backend.example/qom/v1', code: 'C' }, /--backend https:\/\/backend\.example\/qom\/v1: only the backend's address is wanted .*e\.g\. https:\/\/backend\.example/],
       [{ deviceId: DEVICE, backend: backend.url, code: 'C', reader: ['/PICC[/'] }, /--reader "\/PICC\[\/": not a valid \/regular expression\//],
@@ -260,6 +275,28 @@ describe('validator provision', () => {
     expect(report.files.map((f) => f.owner)).toEqual(['validator:validator', 'validator:validator', 'root:validator']);
   });
 });
+
+function hasOpenssl(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An https server on loopback with a certificate nobody signed (openssl makes it). */
+async function selfSignedServer(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+  mkdirSync(dir, { recursive: true });
+  const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+  const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => res.end('{}'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 /** A port nothing listens on (bound, then closed). */
 async function freePort(): Promise<number> {
