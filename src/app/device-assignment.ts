@@ -35,6 +35,7 @@ export function assignmentProblems(device: Config['device'], change: AssignmentC
   return problems;
 }
 
+/** The assignment once `change` is applied. */
 export function assignmentAfter(device: Assignment, change: AssignmentChange): Assignment {
   return { vehicle: change.vehicle ?? device.vehicle, route: change.route ?? device.route };
 }

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { assign, type AssignReport } from '../app/assign.ts';
 import { resolvePaths, SYSTEM_CONFIG_FILE } from '../app/paths.ts';
-import { provision, type FileReport, type ProvisionReport } from '../app/provision/provision.ts';
+import type { FileReport } from '../app/provision/provision-files.ts';
+import { provision, type ProvisionReport } from '../app/provision/provision.ts';
 import { DEFAULT_ENROLL_TIMEOUT_SECONDS, provisionInput } from '../app/provision/provision-input.ts';
 import type { ListState } from '../app/provision/fetch-lists.ts';
 import { serviceOwnership } from '../app/provision/service-account.ts';
@@ -83,6 +84,7 @@ export function configTarget(config: string | undefined, env: NodeJS.ProcessEnv 
   return resolve(config ?? env.VALIDATOR_CONFIG ?? SYSTEM_CONFIG_FILE);
 }
 
+/** Provisions and prints the report; exit 1 when a list could not be fetched (the rest is done). */
 export async function provisionCommand(options: Common & ProvisionOptions): Promise<number> {
   const input = provisionInput({ ...options, reader: options.reader, display: options.display });
   const report = await provision({
@@ -146,6 +148,7 @@ function listLine(s: ListState, what: string, held: (s: ListState) => string): s
   return `${held(s)}${s.changed ? ' (fetched now)' : ' (already the newest)'}`;
 }
 
+/** Assigns and prints old → new and what the running validator did; exit 1 when it refused. */
 export async function assignCommand(options: Common & AssignFlags): Promise<number> {
   const report = await assign({
     configFile: configTarget(options.config),

@@ -74,6 +74,7 @@ export async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** syncDirectory for synchronous callers. */
 export function syncDirectorySync(dir: string): void {
   const fd = openSync(dir, 'r');
   try {

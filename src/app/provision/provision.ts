@@ -6,31 +6,25 @@
  * identity; when that fails the enrollment stays (its code is spent) and the daemon fetches them at its first
  * sync. Run again with the same device id and backend, it keeps the key and enrollment (no code needed).
  */
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseConfig } from '../../config/load-config.ts';
 import type { Config } from '../../config/schema.ts';
 import { ErrorCode, isValidatorError, ValidatorError } from '../../domain/errors.ts';
-import { syncDirectorySync, writeFileDurably, type FileOwner } from '../../fs/durable-file.ts';
 import { readEnrollment, requestEnrollment, writeEnrollment, type Enrollment } from '../../../sync/client/enrollment.ts';
 import { checkBackendUrl } from '../../../sync/client/transport.ts';
 import { newKeyPair, privateKeyPem, readPrivateKeyFile, type KeyPair } from '../../../sync/contract/keys.ts';
 import { checkIdsFitTheCard } from '../check-ids-fit.ts';
 import { daemonRunning } from '../daemon-running.ts';
-import { bundlesInUse, unlistedRouteProblem } from '../listed-route.ts';
-import { resolvePaths, type Paths } from '../paths.ts';
+import { resolvePaths } from '../paths.ts';
 import { deviceKeyFile, enrollmentFile } from '../start-sync.ts';
 import { configText, readConfigDocument, withBackendSettings, type ConfigDocument } from './config-document.ts';
 import { fetchLists, type FetchedLists, type FetchListsOptions } from './fetch-lists.ts';
+import { chownTree, CONFIG_DIR_MODE, CONFIG_MODE, makeDirectory, replaceFile, report, SECRET_MODE, STATE_DIR_MODE, stateDirectory, type FileReport } from './provision-files.ts';
 import type { ProvisionInput } from './provision-input.ts';
+import { provisionNotes } from './provision-notes.ts';
 import { configChanges, withProvisioning } from './provisioned-config.ts';
 import type { Ownership } from './service-account.ts';
-
-export const STATE_DIR_MODE = 0o700;
-export const SECRET_MODE = 0o600;
-export const CONFIG_MODE = 0o640;
-/** As the unit's ConfigurationDirectory= and systemd/install.sh make it: root, readable by the service's group. */
-const CONFIG_DIR_MODE = 0o750;
 
 export interface ProvisionOptions {
   readonly input: ProvisionInput;
@@ -39,15 +33,6 @@ export interface ProvisionOptions {
   /** Who gets the files (root provisioning for the service's user); null: left as created. */
   readonly ownership: Ownership | null;
   readonly onDownload: FetchListsOptions['onDownload'];
-}
-
-export interface FileReport {
-  readonly what: string;
-  readonly path: string;
-  /** new, replaced, unchanged or kept (the existing one reused). */
-  readonly status: 'new' | 'replaced' | 'unchanged' | 'kept';
-  readonly mode: number;
-  readonly owner: string | null;
 }
 
 export interface ProvisionReport {
@@ -139,7 +124,7 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRep
     configChanges: configChanges(before, config, settings.document),
     backendSettings: { taken: settings.taken, ignored: settings.ignored },
     lists,
-    notes: notes(config, settings.document, paths, input, identity.enrollment, lists),
+    notes: provisionNotes(config, settings.document, paths, input, identity.enrollment, lists),
   };
 }
 
@@ -191,25 +176,6 @@ function origin(url: string): string | null {
   }
 }
 
-/** Writes a file durably unless it already holds `text` with the mode and owner asked for. */
-async function replaceFile(what: string, path: string, text: string, mode: number, owner: FileOwner | null, ownership: Ownership | null, current?: string): Promise<FileReport> {
-  const existed = existsSync(path);
-  if (existed && current === text && fileMatches(path, mode, owner)) return report(what, path, 'unchanged', ownership);
-  await writeFileDurably(path, text, { mode, owner });
-  return report(what, path, existed ? 'replaced' : 'new', ownership);
-}
-
-function fileMatches(path: string, mode: number, owner: FileOwner | null): boolean {
-  const stat = statSync(path);
-  return (stat.mode & 0o777) === mode && (owner === null || (stat.uid === owner.uid && stat.gid === owner.gid));
-}
-
-function report(what: string, path: string, status: FileReport['status'], ownership: Ownership | null): FileReport {
-  const stat = statSync(path);
-  const owner = ownership ? `${stat.uid === 0 ? 'root' : stat.uid === ownership.account.uid ? ownership.account.user : String(stat.uid)}:${stat.gid === ownership.account.gid ? ownership.account.group : String(stat.gid)}` : null;
-  return { what, path, status, mode: stat.mode & 0o777, owner };
-}
-
 /** A write after the backend said yes: a failure says what was done and how to finish. */
 async function written(what: string, then: string, write: () => Promise<void>): Promise<void> {
   try {
@@ -217,32 +183,6 @@ async function written(what: string, then: string, write: () => Promise<void>): 
   } catch (e) {
     const why = isValidatorError(e) ? e.message : e instanceof Error ? e.message : String(e);
     throw new ValidatorError(ErrorCode.InvalidState, `the backend enrolled this device, but ${what} could not be written (${why}); ${then}`, { cause: e });
-  }
-}
-
-/** The state directory: made when missing, mode 0700 and the service's own when provisioning as root. */
-function stateDirectory(dir: string, owner: FileOwner | null): void {
-  makeDirectory(dir, STATE_DIR_MODE, owner);
-  chmodSync(dir, STATE_DIR_MODE);
-  if (owner) chownSync(dir, owner.uid, owner.gid);
-}
-
-/** Makes a missing directory and its missing parents, durably; directories already there are left as they are. */
-function makeDirectory(dir: string, mode: number, owner: FileOwner | null): void {
-  if (existsSync(dir)) return;
-  const first = mkdirSync(dir, { recursive: true, mode }) ?? dir;
-  if (owner) chownSync(dir, owner.uid, owner.gid);
-  // Each new directory's name is durable only once its parent is synced.
-  for (let made = dir; made !== dirname(first); made = dirname(made)) syncDirectorySync(dirname(made));
-}
-
-/** The service owns everything in its state directory: the lists the fetch wrote, an older journal. */
-function chownTree(dir: string, owner: FileOwner): void {
-  chownSync(dir, owner.uid, owner.gid);
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) chownTree(path, owner);
-    else if (!lstatSync(path).isSymbolicLink()) chownSync(path, owner.uid, owner.gid);
   }
 }
 
@@ -255,23 +195,4 @@ async function fetchListsReported(options: FetchListsOptions): Promise<FetchedLi
     const failed = { version: 'unknown', none: true, changed: false, problem };
     return { denyList: failed, fares: failed };
   }
-}
-
-function notes(config: Config, written: ConfigDocument, paths: Paths, input: ProvisionInput, enrollment: Enrollment, lists: FetchedLists): string[] {
-  const out: string[] = [];
-  if (enrollment.deviceId !== config.device.id) out.push(`the backend enrolled this device as ${enrollment.deviceId}, not ${config.device.id}: it files the taps under ${enrollment.deviceId}`);
-  const device = (written['device'] ?? {}) as Record<string, unknown>;
-  if (device['vehicle'] === undefined) out.push(`device.vehicle is the default ${config.device.vehicle}: set the bus with validator assign --vehicle V`);
-  if (device['route'] === undefined) out.push(`device.route is the default ${config.device.route ?? 'none'}: set it with validator assign --route R`);
-  if (config.readers.some((r) => r.name.startsWith('Virtual PCD'))) out.push('the readers are the simulator\'s (Virtual PCD): give --reader PATTERN for each door');
-  if (config.keys.file === null) out.push('keys.file is not set: install the card master keys (docs/card-layout.md) and set it before the validator reads real cards');
-  for (const port of [...input.displays, ...(input.gps === null ? [] : [input.gps])]) {
-    if (!existsSync(port)) out.push(`${port} is not there now: the validator opens it when it appears (check the cable, or the udev rule that names it)`);
-  }
-  const route = config.device.route;
-  const unlisted = route === null ? null : unlistedRouteProblem(route, bundlesInUse(config, paths));
-  if (unlisted !== null) out.push(`${unlisted}; check the route (validator assign --route R)`);
-  if (config.fares.bundle !== null) out.push(`fares.bundle is set (${config.fares.bundle}): the validator prices with it, not with the backend's bundles`);
-  else if (lists.fares.none) out.push('no fare bundle on the device yet: the validator will not start on real readers until one comes from the backend (or fares.bundle names one)');
-  return out;
 }
