@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolvePaths } from '../app/paths.ts';
 import { callControl } from '../control/control-client.ts';
-import { IMPORT_METHOD } from '../deny-list/control-handlers.ts';
+import { IMPORT_METHOD, PROGRESS_METHOD } from '../deny-list/control-handlers.ts';
+import type { ImportProgress } from '../deny-list/import-progress.ts';
 import { denyListPaths } from '../deny-list/deny-list-paths.ts';
 import { DenyListStore } from '../deny-list/deny-list-store.ts';
 import type { ImportSummary } from '../deny-list/import-task.ts';
@@ -12,9 +13,13 @@ import { depotListFile } from '../deny-list/verified-list.ts';
 import { ErrorCode, isValidatorError, ValidatorError } from '../domain/errors.ts';
 import { systemClock } from '../domain/time.ts';
 import { createLogger, silentLogger } from '../log/logger.ts';
+import { pollWhile } from './poll-while.ts';
+import { progress, type Progress } from './progress.ts';
 
 /** A 10-million-card full list takes tens of seconds on the board; the daemon answers when it is in force. */
 const IMPORT_TIMEOUT_MS = 10 * 60_000;
+/** How often the running daemon is asked how far its import has got. */
+const PROGRESS_POLL_MS = 250;
 
 interface CommonOptions {
   readonly stateDir?: string;
@@ -49,9 +54,14 @@ export function registerDenylistCommands(program: Command): void {
 export async function denylistImport(options: CommonOptions & { readonly file: string }): Promise<number> {
   const paths = resolvePaths(options);
   const file = resolve(options.file);
+  const shown = importProgress();
   let summary: ImportSummary;
   try {
-    summary = (await callControl(paths.controlSocket, IMPORT_METHOD, { file }, { timeoutMs: IMPORT_TIMEOUT_MS })) as ImportSummary;
+    const importing = callControl(paths.controlSocket, IMPORT_METHOD, { file }, { timeoutMs: IMPORT_TIMEOUT_MS }) as Promise<ImportSummary>;
+    summary = await pollWhile(importing, PROGRESS_POLL_MS, async () => {
+      const now = (await callControl(paths.controlSocket, PROGRESS_METHOD, {}, { timeoutMs: PROGRESS_POLL_MS * 4 })) as ImportProgress | null;
+      if (now !== null) shown.update(now);
+    });
   } catch (e) {
     if (isValidatorError(e, ErrorCode.NotFound)) {
       throw new ValidatorError(
@@ -66,8 +76,9 @@ export async function denylistImport(options: CommonOptions & { readonly file: s
     mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
     const log = createLogger({ level: 'error', format: 'json', write: (line) => process.stderr.write(line + '\n') });
     const store = DenyListStore.open({ stateDir: paths.stateDir, clock: systemClock, log });
-    summary = await store.apply(depotListFile(file));
+    summary = await store.apply(depotListFile(file), (p) => shown.update(p));
   }
+  shown.done();
   process.stdout.write((options.json ? JSON.stringify(summary) : describeImport(summary)) + '\n');
   return 0;
 }
@@ -91,6 +102,27 @@ export function denylistCheck(options: CommonOptions & { readonly card: string }
     process.stdout.write(`card ${card}: not listed (deny list version ${list.version}, ${list.size} cards)\n`);
   }
   return 0;
+}
+
+/** One bar while the entries are read, then a line while the new list is built and written. */
+function importProgress(): { update(p: ImportProgress): void; done(): void } {
+  let reading: Progress | null = null;
+  let building = false;
+  return {
+    update(p) {
+      if (p.phase === 'reading') {
+        reading ??= progress('deny list import');
+        reading.update(p.done, p.total);
+        return;
+      }
+      if (building) return;
+      building = true;
+      (reading ?? progress('deny list import')).done(`${p.total.toLocaleString('en-US')} entries read; building and writing the new list`);
+    },
+    done() {
+      reading?.done();
+    },
+  };
 }
 
 function describeImport(s: ImportSummary): string {

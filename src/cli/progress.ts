@@ -49,8 +49,9 @@ export function progress(label: string, stream: NodeJS.WriteStream = process.std
   const plain = (at: number): void => {
     const { done, total } = last;
     if (total !== null && total > 0) {
-      const reached = Math.min(9, Math.floor((done / total) * 10));
-      if (reached <= tenth) return;
+      // 10% to 90%: the whole way is the final line's to say.
+      const reached = Math.floor((done / total) * 10);
+      if (reached <= tenth || reached >= 10) return;
       tenth = reached;
       stream.write(`${label}: ${reached * 10}% (${count.format(done)} of ${count.format(total)}, ${rate(done, at)})\n`);
       return;

@@ -13,9 +13,14 @@ import { silentLogger } from '../log/logger.ts';
 import { deviceKey, enroll, readEnrollment } from '../../sync/client/enrollment.ts';
 import { exportUnsynced, type ExportResult } from '../../sync/client/export-unsynced.ts';
 import type { RoundResult, SyncState } from '../../sync/client/sync-client.ts';
+import type { StatusReport } from '../app/status-report.ts';
+import { pollWhile } from './poll-while.ts';
+import { progress, type Progress } from './progress.ts';
 
 /** A round drains the whole backlog; weeks offline at a few thousand taps a day is well within this. */
 const SYNC_NOW_TIMEOUT_MS = 30 * 60_000;
+/** How often `sync now` asks the daemon for its backlog while the round runs. */
+const BACKLOG_POLL_MS = 500;
 
 interface Common {
   readonly stateDir?: string;
@@ -90,11 +95,13 @@ export async function exportCommand(options: Common & { to: string }): Promise<n
     if (!existsSync(keyFile)) throw new ValidatorError(ErrorCode.InvalidState, `no device key at ${keyFile}: the device must be enrolled (validator enroll) before it can sign an export`);
     const deviceId = readEnrollment(enrollmentFile(paths))?.deviceId ?? config.device.id;
     const journal = openStateJournal(config, paths.journal, systemClock, silentLogger);
+    // Made at the first tap written: with nothing to export there is nothing to show.
+    const shown: { bar: Progress | null } = { bar: null };
     try {
       result = await exportUnsynced(journal, deviceId, deviceKey(keyFile).privateKey, dir, Date.now(), (done, total) => {
-        process.stderr.write(`\rexporting: ${done} of ${total} taps`);
+        (shown.bar ??= progress('export')).update(done, total);
       });
-      process.stderr.write('\n');
+      shown.bar?.done();
     } finally {
       journal.close();
     }
@@ -104,12 +111,35 @@ export async function exportCommand(options: Common & { to: string }): Promise<n
   return 0;
 }
 
+/**
+ * A round in the daemon; while it runs (the first sync of a long backlog takes minutes) the daemon's backlog is
+ * asked for twice a second and shown shrinking: the control socket answers a call once, at its end.
+ */
 export async function syncNowCommand(options: Common & { json?: boolean }): Promise<number> {
   const paths = resolvePaths(options);
-  const answer = (await callControl(paths.controlSocket, 'sync.now', {}, { timeoutMs: SYNC_NOW_TIMEOUT_MS })) as { result: RoundResult; state: SyncState };
+  const before = await backlogOf(paths.controlSocket).catch(() => null);
+  const bar = before !== null && before > 0 ? progress('sync') : null;
+  const round = callControl(paths.controlSocket, 'sync.now', {}, { timeoutMs: SYNC_NOW_TIMEOUT_MS }) as Promise<{ result: RoundResult; state: SyncState }>;
+  let answer: { result: RoundResult; state: SyncState };
+  try {
+    answer = await pollWhile(round, BACKLOG_POLL_MS, async () => {
+      const left = await backlogOf(paths.controlSocket);
+      if (bar && before !== null) bar.update(Math.max(0, before - left), before);
+    });
+  } catch (e) {
+    bar?.done('stopped');
+    throw e;
+  }
   const r = answer.result;
+  bar?.done(r.ok ? `${r.uploaded.toLocaleString('en-US')} taps uploaded` : `stopped after ${r.uploaded.toLocaleString('en-US')} taps`);
   if (options.json) process.stdout.write(JSON.stringify(answer) + '\n');
   else if (r.ok) process.stdout.write(`synced: ${r.uploaded} taps uploaded, journal synced through seq ${r.syncedThrough}\n`);
   else process.stdout.write(`sync failed after ${r.uploaded} taps (synced through seq ${r.syncedThrough}): ${r.problem ?? 'unknown'}\n`);
   return r.ok ? 0 : 1;
+}
+
+/** Taps the running daemon has not yet had acknowledged. */
+async function backlogOf(socket: string): Promise<number> {
+  const report = (await callControl(socket, 'status', {}, { timeoutMs: 2_000 })) as StatusReport;
+  return report.backlog?.taps ?? report.journal.lastSeq - report.journal.syncedThrough;
 }

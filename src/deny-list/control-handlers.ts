@@ -6,10 +6,13 @@ import { depotListFile } from './verified-list.ts';
 
 /** The control method name `validator denylist import` calls on a running daemon. */
 export const IMPORT_METHOD = 'denylist.import';
+/** How far the running import has got (ImportProgress), or null: what the CLI polls while it waits. */
+export const PROGRESS_METHOD = 'denylist.progress';
 
 /**
  * The deny-list methods of the control socket, for the composition root to add to the daemon's handlers:
- * `denylist.import {file}` applies a list file (absolute path, read by the daemon) and answers its ImportSummary.
+ * `denylist.import {file}` applies a list file (absolute path, read by the daemon) and answers its ImportSummary;
+ * `denylist.progress` answers how far it has got.
  */
 export function denyListControlHandlers(store: DenyListStore): ControlHandlers {
   return {
@@ -20,5 +23,6 @@ export function denyListControlHandlers(store: DenyListStore): ControlHandlers {
       }
       return store.apply(depotListFile(file));
     },
+    [PROGRESS_METHOD]: () => Promise.resolve(store.importProgress),
   };
 }

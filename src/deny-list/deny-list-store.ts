@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.ts';
 import { describeError } from '../domain/errors.ts';
 import { DenyListError, DenyListProblem } from './deny-list-error.ts';
 import { denyListPaths, type DenyListPaths } from './deny-list-paths.ts';
+import type { ImportProgress, ImportProgressListener } from './import-progress.ts';
 import type { ImportSummary, ImportTask, OnDisk, TaskResult } from './import-task.ts';
 import { loadDenyList } from './load-deny-list.ts';
 import { LayeredDenyList } from './layered-deny-list.ts';
@@ -20,7 +21,7 @@ export interface DenyListStoreOptions {
   /** Fold the overlay into a new base once it holds more entries than this (default: an eighth of the base, at least 262,144). */
   readonly compactAt?: (baseEntries: number) => number;
   /** Runs a task off the main thread (default: a worker thread, ended on abort); tests run it on their own. */
-  readonly run?: (task: ImportTask, signal: AbortSignal) => Promise<TaskResult>;
+  readonly run?: (task: ImportTask, signal: AbortSignal, onProgress?: ImportProgressListener) => Promise<TaskResult>;
 }
 
 const defaultCompactAt = (baseEntries: number): number => Math.max(262_144, Math.floor(baseEntries / 8));
@@ -33,6 +34,7 @@ const defaultCompactAt = (baseEntries: number): number => Math.max(262_144, Math
  */
 export class DenyListStore implements DenyList {
   private queue: Promise<unknown> = Promise.resolve();
+  private progress: ImportProgress | null = null;
   private readonly closing = new AbortController();
 
   private constructor(
@@ -63,6 +65,11 @@ export class DenyListStore implements DenyList {
     return this.current.size;
   }
 
+  /** How far the import running now has got; null when none runs (`validator denylist import` shows it). */
+  get importProgress(): ImportProgress | null {
+    return this.progress;
+  }
+
   /** When the list in force was applied here, epoch ms; null before any list file was (LayeredDenyList.appliedAt). */
   get appliedAt(): number | null {
     return this.current.appliedAt;
@@ -77,10 +84,16 @@ export class DenyListStore implements DenyList {
    * DenyListError and the list in force unchanged: NeedsFullList (a delta on another base), BadList (with the
    * line and what to fix), Unreadable, WriteFailed, ChangedOnDisk.
    */
-  apply(list: VerifiedListFile): Promise<ImportSummary> {
+  apply(list: VerifiedListFile, onProgress?: ImportProgressListener): Promise<ImportSummary> {
     return this.enqueue(async () => {
       const started = this.options.clock.monotonic();
-      const result = await this.run({ kind: 'import', file: list.path });
+      const track: ImportProgressListener = (p) => {
+        this.progress = p;
+        onProgress?.(p);
+      };
+      const result = await this.run({ kind: 'import', file: list.path }, track).finally(() => {
+        this.progress = null;
+      });
       const summary = result.summary;
       if (summary === null) throw new Error('deny-list import finished without a summary');
       const ms = Math.round(this.options.clock.monotonic() - started);
@@ -126,7 +139,7 @@ export class DenyListStore implements DenyList {
     });
   }
 
-  private run(work: ImportTask['work']): Promise<TaskResult> {
+  private run(work: ImportTask['work'], onProgress?: ImportProgressListener): Promise<TaskResult> {
     const task: ImportTask = {
       work,
       base: this.current.base.image,
@@ -135,7 +148,7 @@ export class DenyListStore implements DenyList {
       paths: this.paths,
       onDisk: this.onDisk,
     };
-    return (this.options.run ?? runInWorker)(task, this.closing.signal);
+    return (this.options.run ?? runInWorker)(task, this.closing.signal, onProgress);
   }
 
   /** The swap: one reference. A tap in progress finishes on the list it started with. */

@@ -1,4 +1,5 @@
 import type { DenyListPaths } from './deny-list-paths.ts';
+import type { ImportProgressListener } from './import-progress.ts';
 import { LayeredDenyList } from './layered-deny-list.ts';
 import { compactedBase, deltaOverlay, fullListBase } from './next-list.ts';
 import { checkEntries, openImage } from './packed-image.ts';
@@ -52,7 +53,7 @@ export interface TaskResult {
  * whose base seal is not the base's is ignored at start), and a base that was never on disk (the first
  * slice's JSON list) is written before an overlay that names it.
  */
-export async function runTask(task: ImportTask): Promise<TaskResult> {
+export async function runTask(task: ImportTask, _signal?: AbortSignal, onProgress?: ImportProgressListener): Promise<TaskResult> {
   const current = new LayeredDenyList(
     new PackedLayer(task.base, 'the list in force'),
     task.overlay === null ? null : new PackedLayer(task.overlay, 'the list in force'),
@@ -60,11 +61,12 @@ export async function runTask(task: ImportTask): Promise<TaskResult> {
   const { paths, now } = task;
   if (task.work.kind === 'compact') return newBase(task, compactedBase(current, now), null);
 
-  const read = await readImport(task.work.file, current.version);
+  const read = await readImport(task.work.file, current.version, onProgress);
   if (read === null) {
     const summary = { applied: false, kind: 'delta', version: current.version, previousVersion: current.version, entries: current.size, added: 0, removed: 0, sha256: '' } as const;
     return { summary, base: task.base, overlay: task.overlay, onDisk: task.onDisk };
   }
+  onProgress?.({ phase: 'building', done: read.header.count, total: read.header.count });
   const facts = { kind: read.header.kind, version: read.header.version, previousVersion: current.version, sha256: read.facts.sha256 };
   if (read.header.kind === 'full') {
     const next = fullListBase(current, read, now);

@@ -18,7 +18,7 @@ if (port === null) throw new Error('import-worker.ts runs as a worker thread (ru
 // Below the main thread, so that on a busy board a tap never waits for a core behind the import. On Linux
 // the nice value is per thread: this lowers the worker only.
 setPriority(0, WORKER_NICE);
-runTask(workerData as ImportTask).then(
+runTask(workerData as ImportTask, undefined, (progress) => port.postMessage({ progress } satisfies WorkerReply)).then(
   (result): void => port.postMessage({ ok: true, result } satisfies WorkerReply),
   (e: unknown): void => port.postMessage(failure(e)),
 );

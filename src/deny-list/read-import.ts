@@ -2,6 +2,7 @@ import type { DenyAction } from '../domain/deny-list.ts';
 import { DenyListError, DenyListProblem } from './deny-list-error.ts';
 import { KeyRuns, type SortedKeys } from './key-runs.ts';
 import type { ListHeader } from './list-header.ts';
+import type { ImportProgressListener } from './import-progress.ts';
 import { readListFile, type ListFileFacts } from './read-list-file.ts';
 
 /** Reason-and-action pairs one file may use; reasons are codes (lost, stolen, fraud, debt), not free text. */
@@ -22,7 +23,7 @@ export interface ReadImport {
  * Reads a list file for a list whose version is `currentVersion`. Refuses a delta on another base
  * (NeedsFullList) as soon as the header is read; returns null for a delta to the version already in force.
  */
-export async function readImport(file: string, currentVersion: string): Promise<ReadImport | null> {
+export async function readImport(file: string, currentVersion: string, onProgress?: ImportProgressListener): Promise<ReadImport | null> {
   const runs = new KeyRuns();
   const groups: (readonly [string, DenyAction])[] = [];
   // Group of each reason, one map per action: no string is made per line to find it.
@@ -68,6 +69,7 @@ export async function readImport(file: string, currentVersion: string): Promise<
       }
       runs.add(group, line.key[0] ?? 0, line.key[1] ?? 0);
     },
+    progress: (done, total) => onProgress?.({ phase: 'reading', done, total }),
   }).catch((e: unknown) => {
     if (e === STOP && seen.alreadyCurrent) return null;
     throw e;

@@ -8,6 +8,8 @@ import { DenyListError, DenyListProblem } from './deny-list-error.ts';
 import { parseHeader, type ListHeader } from './list-header.ts';
 import { ListLine } from './list-line.ts';
 
+/** Entries between two progress reports: a few a second at the worker's pace, nothing against its cost. */
+const PROGRESS_EVERY = 1 << 16;
 /** An entry line is under 200 bytes; a longer line means the file is not a deny list. */
 const MAX_LINE_BYTES = 4096;
 const NEWLINE = 0x0a;
@@ -26,6 +28,8 @@ export interface ListFileReader {
   header(header: ListHeader): void;
   /** Called for each entry line, in order; `lineNumber` counts the header as line 1. */
   entry(line: ListLine, lineNumber: number): void;
+  /** Called every 65,536 entries and after the last: entries read of the header's count. */
+  progress?(entries: number, count: number): void;
 }
 
 /**
@@ -67,6 +71,7 @@ export async function readListFile(path: string, reader: ListFileReader): Promis
     const problem = line.read(bytes, start, end);
     if (problem !== null) bad(`${problem}. An entry is {"op":"add"|"remove","card":"<digits>","reason":"…","action":"reject"|"block"}`);
     reader.entry(line, lineNumber);
+    if (entries % PROGRESS_EVERY === 0) reader.progress?.(entries, header.count);
   };
 
   try {
@@ -112,6 +117,7 @@ export async function readListFile(path: string, reader: ListFileReader): Promis
       `${path}: the header's "count" is ${count} but the file has ${entries} entries: a truncated or damaged file? fetch it again`,
     );
   }
+  reader.progress?.(entries, count);
   return { path, header, gzip, sha256: hash.digest('hex') };
 }
 

@@ -1,8 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import { DenyListError, DenyListProblem } from './deny-list-error.ts';
+import type { ImportProgress, ImportProgressListener } from './import-progress.ts';
 import type { ImportTask, TaskResult } from './import-task.ts';
 
 export type WorkerReply =
+  /** On the way: the task goes on, another message follows. */
+  | { readonly progress: ImportProgress }
   | { readonly ok: true; readonly result: TaskResult }
   | { readonly ok: false; readonly problem: DenyListProblem; readonly message: string }
   | { readonly ok: false; readonly problem: null; readonly message: string; readonly stack: string };
@@ -24,7 +27,7 @@ function startWorker(task: ImportTask): Worker {
  * An abort terminates the worker (DenyListError Cancelled): its writes are temp file and rename, so the
  * files on disk stay whole.
  */
-export function runInWorker(task: ImportTask, signal?: AbortSignal): Promise<TaskResult> {
+export function runInWorker(task: ImportTask, signal?: AbortSignal, onProgress?: ImportProgressListener): Promise<TaskResult> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(cancelled());
@@ -40,8 +43,12 @@ export function runInWorker(task: ImportTask, signal?: AbortSignal): Promise<Tas
     };
     signal?.addEventListener('abort', abort, { once: true });
     worker.once('exit', () => signal?.removeEventListener('abort', abort));
-    worker.once('message', (reply: WorkerReply) => {
+    worker.on('message', (reply: WorkerReply) => {
       if (replied) return;
+      if ('progress' in reply) {
+        onProgress?.(reply.progress);
+        return;
+      }
       replied = true;
       if (reply.ok) resolve(reply.result);
       else if (reply.problem !== null) reject(new DenyListError(reply.problem, reply.message));
