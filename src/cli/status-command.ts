@@ -17,7 +17,7 @@ export function registerStatusCommand(program: Command): void {
   program
     .command('status')
     .description('the validator\'s state, problems first: from the running service, else read from the state directory')
-    .option('--json', 'one JSON document (fields: docs/diagnosis.md, "status")')
+    .option('--json', 'one JSON document (its fields: docs/depot.md, "validator status")')
     .option('--config <file>', 'without the service: the config it would start with (default: $VALIDATOR_CONFIG or /etc/validator/config.json)')
     .option('--simulate', 'without the service: the state directory is a simulation\'s (default: guessed from its sim-cards/)')
     .addHelpText('after', '\nExit code: 0 in service with no problem; 1 when not running, out of service, or any problem is listed.')

@@ -3,7 +3,7 @@
  * Solar Hijri calendar in the config's time zone, Latin digits (they line up with everything else the
  * technician reads), each with its age.
  */
-import { age } from '../app/diagnosis/judge-status.ts';
+import { age, clockOffset } from '../app/diagnosis/judge-status.ts';
 import type { Finding, StatusDocument } from '../app/diagnosis/status-document.ts';
 import { formatJalaliDateTime } from '../feedback/solar-hijri.ts';
 
@@ -99,8 +99,7 @@ function faresLine(doc: StatusDocument, when: (iso: string | null) => string): s
 
 function clockLine(doc: StatusDocument): string {
   const c = doc.clock;
-  const against = (name: string, ms: number | null): string =>
-    ms === null ? `${name}: not measured` : `${(Math.abs(ms) / 1000).toFixed(1)} s ${ms >= 0 ? 'behind' : 'ahead of'} ${name}`;
+  const against = (name: string, ms: number | null): string => (ms === null ? `${name}: not measured` : `${clockOffset(ms)} ${name}`);
   return `${formatJalaliDateTime(Date.parse(c.now), c.timeZone)} ${c.timeZone} · ${against('backend', c.backendErrorMs)} · ${against('GPS', c.gpsErrorMs)}`;
 }
 

@@ -1,6 +1,6 @@
 /**
  * From what status found to what the technician must do: problems (exit 1) most urgent first, and notes. Each
- * finding has a stable code for scripts (docs/diagnosis.md lists them) and says what to do.
+ * finding has a stable code for scripts (docs/depot.md, "validator status", lists them) and says what to do.
  */
 import type { Gathered } from './status-facts.ts';
 import { STATUS_FORMAT, type Finding, type StatusDocument } from './status-document.ts';
@@ -71,7 +71,7 @@ export function judgeStatus(gathered: Gathered, now: number): StatusDocument {
     if (error === null || Math.abs(error) <= CLOCK_TOLERANCE_MS) continue;
     problem(
       'clock-off',
-      `the system clock is ${age(Math.round(Math.abs(error) / 1000))} ${error > 0 ? 'behind' : 'ahead of'} ${source}: tap times and expiry days are wrong`,
+      `the system clock is ${clockOffset(error)} ${source}: tap times and expiry days are wrong`,
       'timedatectl status; turn on NTP (sudo timedatectl set-ntp true) and check that it reaches a time server, or set it: sudo timedatectl set-time "YYYY-MM-DD HH:MM:SS"',
     );
   }
@@ -127,6 +127,12 @@ export function judgeStatus(gathered: Gathered, now: number): StatusDocument {
 
 function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** "0.4 s behind", "3 d 4 h ahead of": a clock error (positive: the system clock is behind) for people. */
+export function clockOffset(errorMs: number): string {
+  const seconds = Math.abs(errorMs) / 1000;
+  return `${seconds < 60 ? `${seconds.toFixed(1)} s` : age(seconds)} ${errorMs >= 0 ? 'behind' : 'ahead of'}`;
 }
 
 /** "3 d 4 h", "5 h 12 min", "40 s": an age for people. */

@@ -1,7 +1,7 @@
 /**
  * `validator status --json`: one document, the same shape whether the daemon answered or the state directory was
  * read without it. Times are ISO 8601 UTC; sizes bytes; a field the CLI cannot know (the daemon is not running, or
- * is older) is null, never missing. Fields are documented in docs/diagnosis.md ("status"); `format` changes only
+ * is older) is null, never missing. Fields are documented in docs/depot.md ("validator status"); `format` changes only
  * when a field changes meaning or goes away.
  */
 
@@ -9,7 +9,7 @@ export const STATUS_FORMAT = 1;
 
 /** Something the technician should act on (`problems`), or know (`notes`): what, and what to do. */
 export interface Finding {
-  /** A stable key for scripts: "service-not-running", "reader-absent", "sync-failing"… (docs/diagnosis.md). */
+  /** A stable key for scripts: "service-not-running", "reader-absent", "sync-failing"… (docs/depot.md). */
   readonly code: string;
   readonly what: string;
   readonly fix: string;
