@@ -20,8 +20,8 @@ interface ProvisionOptions {
   readonly code?: string;
   readonly vehicle?: string;
   readonly route?: string;
-  readonly reader: string[];
-  readonly display: string[];
+  readonly reader?: string[];
+  readonly display?: string[];
   readonly gps?: string;
   readonly force?: boolean;
   readonly config?: string;
@@ -36,7 +36,8 @@ interface AssignFlags {
   readonly allowUnlistedRoute?: boolean;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+/** A flag given once per door. */
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -56,8 +57,8 @@ export function registerProvisionCommands(program: Command): void {
     .option('--code <code>', 'the one-time enrollment code from the backend; not needed when already enrolled with this id and backend')
     .option('--vehicle <id>', 'the bus (device.vehicle)')
     .option('--route <id>', 'the route it runs (device.route)')
-    .option('--reader <pattern>', 'a door\'s PC/SC reader: part of its name, or a /regex/; once per door, front door first', collect, [])
-    .option('--display <port>', 'a door\'s passenger display serial port, e.g. /dev/ttyUSB0; once per door, in --reader order', collect, [])
+    .option('--reader <pattern>', 'a door\'s PC/SC reader: part of its name, or a /regex/; once per door, front door first', collect)
+    .option('--display <port>', 'a door\'s passenger display serial port, e.g. /dev/ttyUSB0; once per door, in --reader order', collect)
     .option('--gps <port>', 'the GPS receiver\'s serial port, e.g. /dev/serial/by-id/usb-…')
     .option('--force', 'enroll anew (a new device key; needs a new --code) even when already enrolled')
     .option('--config <file>', `the config file to write (default: $VALIDATOR_CONFIG, else ${SYSTEM_CONFIG_FILE})`)
@@ -86,7 +87,7 @@ export function configTarget(config: string | undefined, env: NodeJS.ProcessEnv 
 
 /** Provisions and prints the report; exit 1 when a list could not be fetched (the rest is done). */
 export async function provisionCommand(options: Common & ProvisionOptions): Promise<number> {
-  const input = provisionInput({ ...options, reader: options.reader, display: options.display });
+  const input = provisionInput(options);
   const report = await provision({
     input,
     stateDir: resolvePaths({ stateDir: options.stateDir }).stateDir,

@@ -31,12 +31,13 @@ describe('validator provision (the executable)', { timeout: 60_000 }, () => {
     const code = backend.code();
     // The config file from $VALIDATOR_CONFIG, as a systemd unit or a depot script would set it.
     const env = { VALIDATOR_CONFIG: join(dir.path, 'etc', 'config.json') };
-    const args = ['--state-dir', stateDir, 'provision', '--device-id', DEVICE, '--backend', backend.url, '--vehicle', 'BUS-117', '--route', '12', '--reader', 'ACR1252'];
+    const args = ['--state-dir', stateDir, 'provision', '--device-id', DEVICE, '--backend', backend.url, '--vehicle', 'BUS-117', '--route', '12', '--reader', 'ACR1252', '--reader', '/PICC.*01$/'];
     const run = await cli([...args, '--code', code], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`provisioned: device ${DEVICE}, backend ${backend.url}\n  enrollment: enrolled at `);
     expect(run.stdout).toMatch(new RegExp(`device key {2}new {8}0600(?: \\S+)? {2}${stateDir}/device-key\\.pem\n`));
     expect(run.stdout).toMatch(new RegExp(`config {6}new {8}0640(?: \\S+)? {2}${dir.path}/etc/config\\.json\n`));
+    expect(run.stdout).toContain('    readers: front "ACR1252", rear "/PICC.*01$/"\n');
     expect(run.stdout).toContain('  deny list: version 1, 1 card (fetched now)\n  fare bundle: qom-1404.1 (fetched now)\n');
     expect(run.stdout).toContain('Start the validator (systemctl start validator, or restart it).\n');
 
