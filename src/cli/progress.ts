@@ -20,6 +20,8 @@ export interface ProgressOptions {
 const REDRAW_MS = 100;
 const PLAIN_EVERY_MS = 5_000;
 const BAR_WIDTH = 24;
+/** A rate over less time than this says more about the first chunk than about the operation. */
+const RATE_AFTER_MS = 500;
 const count = new Intl.NumberFormat('en-US');
 
 /** A progress display for `label` on `stream` (default stderr, so that stdout stays the command's answer). */
@@ -33,8 +35,8 @@ export function progress(label: string, stream: NodeJS.WriteStream = process.std
   let finished = false;
 
   const rate = (done: number, at: number): string => {
-    const seconds = (at - started) / 1000;
-    return seconds > 0 ? `${count.format(Math.round(done / seconds))}/s` : '';
+    const ms = at - started;
+    return ms >= RATE_AFTER_MS ? `${count.format(Math.round((done * 1000) / ms))}/s` : '';
   };
 
   const draw = (at: number): void => {
@@ -53,7 +55,8 @@ export function progress(label: string, stream: NodeJS.WriteStream = process.std
       const reached = Math.floor((done / total) * 10);
       if (reached <= tenth || reached >= 10) return;
       tenth = reached;
-      stream.write(`${label}: ${reached * 10}% (${count.format(done)} of ${count.format(total)}, ${rate(done, at)})\n`);
+      const r = rate(done, at);
+      stream.write(`${label}: ${reached * 10}% (${count.format(done)} of ${count.format(total)}${r ? `, ${r}` : ''})\n`);
       return;
     }
     if (total === null && at - drawnAt >= PLAIN_EVERY_MS) {
@@ -80,7 +83,8 @@ export function progress(label: string, stream: NodeJS.WriteStream = process.std
       finished = true;
       const at = now();
       const seconds = (at - started) / 1000;
-      const summary = message ?? `done, ${count.format(last.done)} in ${seconds.toFixed(1)} s${last.done > 0 ? ` (${rate(last.done, at)})` : ''}`;
+      const r = last.done > 0 ? rate(last.done, at) : '';
+      const summary = message ?? `done, ${count.format(last.done)} in ${seconds.toFixed(1)} s${r ? ` (${r})` : ''}`;
       stream.write(`${tty ? '\r\x1b[K' : ''}${label}: ${summary}\n`);
     },
   };

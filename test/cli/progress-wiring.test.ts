@@ -42,9 +42,9 @@ describe('progress of the long CLI operations, not on a terminal', { timeout: 60
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^2000 taps \(seq 1–2000\) written to /);
     const lines = run.stderr.trimEnd().split('\n');
-    // Read in chunks of 200: every tenth is reached once.
-    expect(tenths(lines.slice(0, -1), /^export: (\d+)% \([\d,]+ of 2,000, [\d,]+\/s\)$/)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90]);
-    expect(lines.at(-1)).toMatch(/^export: done, 2,000 in \d+\.\d s \([\d,]+\/s\)$/);
+    // Read in chunks of 200: every tenth is reached once (a rate once half a second has passed).
+    expect(tenths(lines.slice(0, -1), /^export: (\d+)% \([\d,]+ of 2,000(?:, [\d,]+\/s)?\)$/)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90]);
+    expect(lines.at(-1)).toMatch(/^export: done, 2,000 in \d+\.\d s( \([\d,]+\/s\))?$/);
     expect(run.stderr).not.toContain('\r');
   });
 
@@ -57,7 +57,7 @@ describe('progress of the long CLI operations, not on a terminal', { timeout: 60
     expect(run.stdout).toBe('deny list version 2026-11-22.1 in force (full list, was none): 200000 cards, 200000 added, 0 removed\n');
     const lines = run.stderr.trimEnd().split('\n');
     // Reports come every 65,536 entries: 33%, 66%, 98%.
-    expect(tenths(lines.slice(0, -1), /^deny list import: (\d+)% \([\d,]+ of 200,000, [\d,]+\/s\)$/)).toEqual([30, 60, 90]);
+    expect(tenths(lines.slice(0, -1), /^deny list import: (\d+)% \([\d,]+ of 200,000(?:, [\d,]+\/s)?\)$/)).toEqual([30, 60, 90]);
     expect(lines.at(-1)).toBe('deny list import: 200,000 entries read; building and writing the new list');
   });
 
