@@ -1,6 +1,5 @@
 import { randomIds } from '../domain/ids.ts';
 import { systemClock } from '../domain/time.ts';
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.ts';
 import { DenyListStore } from '../deny-list/deny-list-store.ts';
@@ -12,6 +11,7 @@ import { SwappableFarePolicy } from '../fares/swappable-fare-policy.ts';
 import type { Logger } from '../log/logger.ts';
 import { TerminalPanel } from './panel/terminal-panel.ts';
 import { panelState } from './panel/panel-state.ts';
+import { bundleDirsIn } from './fare-bundle-dirs.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
 import type { Paths } from './paths.ts';
 import { openStateJournal } from './open-state-journal.ts';
@@ -52,8 +52,6 @@ export interface RunningValidator {
 
 /** The sample Qom bundle in this checkout (fares/qom-1404), for simulation. */
 const SAMPLE_FARE_BUNDLE = join(PACKAGE_ROOT, 'fares', 'qom-1404');
-/** What makes a directory a fare bundle (docs/fares.md). */
-const BUNDLE_MANIFEST = 'manifest.json';
 
 /** The composition root: the one place that builds adapters and hands them to the application. */
 export async function startValidator(options: StartOptions): Promise<RunningValidator> {
@@ -167,14 +165,9 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
  */
 export function fareBundleDirs(config: Config, paths: Paths, simulate: boolean): string[] {
   if (config.fares.bundle !== null) return [config.fares.bundle];
-  if (existsSync(join(paths.fareBundle, BUNDLE_MANIFEST))) return [paths.fareBundle];
-  if (existsSync(paths.fareBundle)) {
-    const dirs = readdirSync(paths.fareBundle, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && existsSync(join(paths.fareBundle, d.name, BUNDLE_MANIFEST)))
-      .map((d) => join(paths.fareBundle, d.name))
-      .sort();
-    if (dirs.length > 0) return dirs;
-  }
+  // A bundle half-written when the power went (.incoming-*) is not among them.
+  const dirs = bundleDirsIn(paths.fareBundle);
+  if (dirs.length > 0) return dirs;
   if (simulate) return [SAMPLE_FARE_BUNDLE];
   throw new ValidatorError(
     ErrorCode.ConfigInvalid,

@@ -1,5 +1,6 @@
 /** The filesystem facts the journal acts on: free space, directory fsync, file sizes. */
-import { closeSync, fsyncSync, openSync, statfsSync, statSync } from 'node:fs';
+import { statfsSync, statSync } from 'node:fs';
+import { syncDirectorySync } from '../fs/durable-file.ts';
 
 export interface FreeSpace {
   /** Bytes an unprivileged process may still write (f_bavail × f_bsize). */
@@ -16,14 +17,7 @@ export const systemStatFs: StatFs = (dir) => {
 };
 
 /** Makes a directory entry change (a new file, a rename) durable: without it a power cut can undo the rename. */
-export function fsyncDirectory(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
+export const fsyncDirectory = syncDirectorySync;
 
 /** Size of a file in bytes, 0 when it does not exist. */
 export function fileSize(path: string): number {

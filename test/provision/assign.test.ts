@@ -6,23 +6,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assign } from '../../src/app/assign.ts';
 import type { StatusReport } from '../../src/app/status-report.ts';
 import { callControl } from '../../src/control/control-client.ts';
-import { ErrorCode, isValidatorError, ValidatorError } from '../../src/domain/errors.ts';
+import { ErrorCode } from '../../src/domain/errors.ts';
 import type { TapRecord } from '../../src/journal/types.ts';
 import { useTempDir } from '../journal/helpers/temp-dir.ts';
 import { Daemon } from '../support/daemon.ts';
-import { bundleWithRoutes, DEVICE, provisionWith, startBackend, type Backend, type Target } from './helpers.ts';
+import { bundleWithRoutes, DEVICE, provisionWith, refusal, startBackend, type Backend, type Target } from './helpers.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/validator.js');
-
-async function refusal(promise: Promise<unknown>): Promise<ValidatorError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (isValidatorError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal, and it succeeded');
-}
 
 function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -7,6 +7,7 @@ import { silentLogger } from '../../src/log/logger.ts';
 import { provisionInput, type ProvisionFlags } from '../../src/app/provision/provision-input.ts';
 import { provision, type ProvisionReport } from '../../src/app/provision/provision.ts';
 import type { Ownership } from '../../src/app/provision/service-account.ts';
+import { isValidatorError, type ValidatorError } from '../../src/domain/errors.ts';
 import { GENESIS_HASH } from '../../src/journal/canonical.ts';
 import { newKeyPair, rawPublicKey } from '../../sync/contract/keys.ts';
 import { openReceiver, type OpenedReceiver } from '../../sync/receiver/open-receiver.ts';
@@ -106,4 +107,15 @@ export function snapshot(dir: string): Record<string, string> | null {
 
 export function mode(path: string): number {
   return lstatSync(path).mode & 0o777;
+}
+
+/** The ValidatorError a promise rejects with (the test fails when it resolves or throws anything else). */
+export async function refusal(promise: Promise<unknown>): Promise<ValidatorError> {
+  try {
+    await promise;
+  } catch (e) {
+    if (isValidatorError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal, and it succeeded');
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load-config.ts';
 import { DenyListStore } from '../../src/deny-list/deny-list-store.ts';
-import { ErrorCode, isValidatorError, ValidatorError } from '../../src/domain/errors.ts';
+import { ErrorCode } from '../../src/domain/errors.ts';
 import { systemClock } from '../../src/domain/time.ts';
 import { loadFareBundleDir } from '../../src/fares/read-bundle-dir.ts';
 import { silentLogger } from '../../src/log/logger.ts';
@@ -15,18 +15,7 @@ import { readEnrollment } from '../../sync/client/enrollment.ts';
 import { rawPublicKey, readPrivateKeyFile } from '../../sync/contract/keys.ts';
 import { FaultProxy } from '../sync/helpers/fault-proxy.ts';
 import { useTempDir } from '../journal/helpers/temp-dir.ts';
-import { DENIED_CARD, DEVICE, mode, provisionWith, snapshot, startBackend, type Backend, type Target } from './helpers.ts';
-
-/** The ValidatorError a promise rejects with (the test fails when it resolves or throws anything else). */
-async function refusal(promise: Promise<unknown>): Promise<ValidatorError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (isValidatorError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal, and it succeeded');
-}
+import { DENIED_CARD, DEVICE, mode, provisionWith, refusal, snapshot, startBackend, type Backend, type Target } from './helpers.ts';
 
 describe('validator provision', () => {
   const dir = useTempDir();
