@@ -76,6 +76,8 @@ export function buildProgram(): Command {
 
 /** Runs the command line; a ValidatorError prints its message, anything else is a bug and keeps its stack. */
 export async function main(argv: readonly string[]): Promise<void> {
+  ignoreClosedReader(process.stdout);
+  ignoreClosedReader(process.stderr);
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
   } catch (e) {
@@ -87,4 +89,15 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write(`validator: ${describeError(e)}\n`);
     process.exitCode = EXIT.failed;
   }
+}
+
+/**
+ * `validator selftest | head`: once the reader has gone, output has nowhere to go, and that is no reason to
+ * crash with EPIPE halfway through (nor, for the daemon, when journald restarts). The command finishes and
+ * its exit code stands.
+ */
+function ignoreClosedReader(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
 }
