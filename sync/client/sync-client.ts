@@ -10,7 +10,7 @@ import type { Logger } from '../../src/log/logger.ts';
 import { ackShape, conflictShape, paths } from '../contract/wire.ts';
 import { exportUnsynced, type ExportResult } from './export-unsynced.ts';
 import { backoffDelay, retryAfterMs, type BackoffSettings } from './backoff.ts';
-import { describeFailure, pullDenyList, pullFares, type ListPullDeps } from './list-pull.ts';
+import { describeFailure, pullDenyList, pullFares, type ListPull, type ListPullDeps } from './list-pull.ts';
 import type { HeartbeatSource, ListSink, SyncJournal } from './ports.ts';
 import type { SyncTransport, TransportReply } from './transport.ts';
 
@@ -173,8 +173,8 @@ export class SyncClient {
     let uploaded = 0;
     try {
       uploaded = await this.upload();
-      await this.pullDenyList();
-      await this.pullFares();
+      await this.pullList('deny list', pullDenyList, (v) => `deny list version ${v} from the backend in force`);
+      await this.pullList('fares', pullFares, (v) => `fare bundle ${v} from the backend scheduled`);
       if (now() - this.lastHeartbeatAt >= settings.heartbeatMs) await this.sendHeartbeat();
       this.failures = 0;
       this.state.lastSuccessAt = now();
@@ -278,38 +278,25 @@ export class SyncClient {
     if (acked < stats.syncedThrough) log.error(`the receiver acknowledges only through ${acked}, but ${stats.syncedThrough} were acknowledged before: resending from ${acked + 1}`);
   }
 
-  private async pullDenyList(): Promise<void> {
-    const pulled = await pullDenyList(this.listPullDeps());
+  /**
+   * One list's pull in a round: an HTTP failure fails the round; a body refused (its reason kept for
+   * status) or applied does not.
+   */
+  private async pullList(what: 'deny list' | 'fares', pull: (deps: ListPullDeps) => Promise<ListPull>, applied: (version: string) => string): Promise<void> {
+    const pulled = await pull(this.listPullDeps());
+    const problem = what === 'deny list' ? 'denyListProblem' : 'faresProblem';
     switch (pulled.kind) {
       case 'current':
         return;
       case 'failed':
-        throw this.failure('deny list', pulled.reply);
+        throw this.failure(what, pulled.reply);
       case 'refused':
-        this.state.denyListProblem = pulled.problem;
+        this.state[problem] = pulled.problem;
         this.deps.log.error(pulled.problem);
         return;
       case 'applied':
-        this.state.denyListProblem = null;
-        this.deps.log.info(`deny list version ${pulled.version} from the backend in force`);
-        return;
-    }
-  }
-
-  private async pullFares(): Promise<void> {
-    const pulled = await pullFares(this.listPullDeps());
-    switch (pulled.kind) {
-      case 'current':
-        return;
-      case 'failed':
-        throw this.failure('fares', pulled.reply);
-      case 'refused':
-        this.state.faresProblem = pulled.problem;
-        this.deps.log.error(pulled.problem);
-        return;
-      case 'applied':
-        this.state.faresProblem = null;
-        this.deps.log.info(`fare bundle ${pulled.version} from the backend scheduled`);
+        this.state[problem] = null;
+        this.deps.log.info(applied(pulled.version));
         return;
     }
   }
