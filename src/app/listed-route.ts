@@ -2,13 +2,12 @@
 import type { Config } from '../config/schema.ts';
 import type { FareBundle } from '../fares/fare-bundle.ts';
 import { loadFareBundleDir } from '../fares/read-bundle-dir.ts';
-import { bundleDirsIn } from './fare-bundle-dirs.ts';
+import { configuredFareBundleDirs } from './fare-bundle-dirs.ts';
 import type { Paths } from './paths.ts';
 
 /** The bundles the daemon would price with (fares.bundle, else those in the state directory) that load; [] when none. */
 export function bundlesInUse(config: Config, paths: Paths): FareBundle[] {
-  const dirs = config.fares.bundle !== null ? [config.fares.bundle] : bundleDirsIn(paths.fareBundle);
-  return dirs.flatMap((dir) => {
+  return configuredFareBundleDirs(config, paths).flatMap((dir) => {
     const loaded = loadFareBundleDir(dir);
     return loaded.ok ? [loaded.bundle] : [];
   });

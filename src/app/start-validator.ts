@@ -1,18 +1,13 @@
 import { randomIds } from '../domain/ids.ts';
 import { systemClock } from '../domain/time.ts';
-import { join } from 'node:path';
 import type { Config } from '../config/schema.ts';
 import { DenyListStore } from '../deny-list/deny-list-store.ts';
-import { ErrorCode, ValidatorError } from '../domain/errors.ts';
-import { loadFareBundleDir } from '../fares/read-bundle-dir.ts';
-import { requireBundle } from '../fares/load-fare-bundle.ts';
-import { ScheduledFarePolicy } from '../fares/scheduled-fare-policy.ts';
 import { SwappableFarePolicy } from '../fares/swappable-fare-policy.ts';
 import type { Logger } from '../log/logger.ts';
 import { TerminalPanel } from './panel/terminal-panel.ts';
 import { panelState } from './panel/panel-state.ts';
-import { bundleDirsIn } from './fare-bundle-dirs.ts';
-import { PACKAGE_ROOT } from './package-root.ts';
+import { fareBundleDirs } from './fare-bundle-dirs.ts';
+import { fareSchedule } from './fare-schedule.ts';
 import type { Paths } from './paths.ts';
 import { openStateJournal } from './open-state-journal.ts';
 import { createPcscHardware } from './pcsc-hardware.ts';
@@ -50,9 +45,6 @@ export interface RunningValidator {
   onQuitRequested(listener: () => void): void;
 }
 
-/** The sample Qom bundle in this checkout (fares/qom-1404), for simulation. */
-const SAMPLE_FARE_BUNDLE = join(PACKAGE_ROOT, 'fares', 'qom-1404');
-
 /** The composition root: the one place that builds adapters and hands them to the application. */
 export async function startValidator(options: StartOptions): Promise<RunningValidator> {
   const { config, paths, log } = options;
@@ -75,11 +67,7 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
   try {
     const denyList = DenyListStore.open({ stateDir: paths.stateDir, clock, log: log.child('deny-list') });
     const bundleDirs = fareBundleDirs(config, paths, options.simulate);
-    const fares = new SwappableFarePolicy(new ScheduledFarePolicy(
-      bundleDirs.map((dir) => requireBundle(loadFareBundleDir(dir), dir)),
-      { repeatWindowMs: config.fares.repeatWindowSeconds * 1000, negativeAllowance: config.fares.negativeAllowance },
-      clock,
-    ));
+    const fares = new SwappableFarePolicy(fareSchedule(bundleDirs, config, clock));
     log.info('fares loaded', { bundles: bundleDirs, inForce: fares.version });
     gps = createGps({ config, simulate: options.simulate, fares, clock, log });
     // The heartbeat reads the app's status; the app exists by the time the first round runs (after start).
@@ -156,23 +144,6 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
       await backend?.stop();
     },
   };
-}
-
-/**
- * The fare bundles to schedule: the configured one; else those in the state directory's fares/ (one bundle,
- * or one bundle a subdirectory: the one in force and those still to come, each taking over at its
- * effectiveFrom); else, in simulation, the sample.
- */
-export function fareBundleDirs(config: Config, paths: Paths, simulate: boolean): string[] {
-  if (config.fares.bundle !== null) return [config.fares.bundle];
-  // A bundle half-written when the power went (.incoming-*) is not among them.
-  const dirs = bundleDirsIn(paths.fareBundle);
-  if (dirs.length > 0) return dirs;
-  if (simulate) return [SAMPLE_FARE_BUNDLE];
-  throw new ValidatorError(
-    ErrorCode.ConfigInvalid,
-    `no fare bundle: none in ${paths.fareBundle} yet, and fares.bundle is not set. Set fares.bundle to a GTFS-Fares v2 bundle directory (check it with: validator fares check DIR)`,
-  );
 }
 
 /** Taps journaled and not yet acknowledged by the backend. */

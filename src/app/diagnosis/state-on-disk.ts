@@ -9,14 +9,12 @@ import { denyListPaths } from '../../deny-list/deny-list-paths.ts';
 import { loadDenyList } from '../../deny-list/load-deny-list.ts';
 import { describeError } from '../../domain/errors.ts';
 import { systemClock } from '../../domain/time.ts';
-import { requireBundle } from '../../fares/load-fare-bundle.ts';
-import { loadFareBundleDir } from '../../fares/read-bundle-dir.ts';
-import { ScheduledFarePolicy } from '../../fares/scheduled-fare-policy.ts';
 import { silentLogger } from '../../log/logger.ts';
 import { readEnrollment, type Enrollment } from '../../../sync/client/enrollment.ts';
 import { fareFacts, type FareFacts } from '../list-facts.ts';
 import type { Paths } from '../paths.ts';
-import { fareBundleDirs } from '../start-validator.ts';
+import { fareBundleDirs } from '../fare-bundle-dirs.ts';
+import { fareSchedule } from '../fare-schedule.ts';
 import { enrollmentFile } from '../start-sync.ts';
 
 /** A value, or why it could not be had. */
@@ -70,13 +68,7 @@ export function readDenyListFacts(stateDir: string): Outcome<DenyListFacts> {
 /** The fare bundles the daemon would schedule at start, each loaded and checked, and the one in force at `now`. */
 export function readFareFacts(config: Config, paths: Paths, simulate: boolean, now: number): Outcome<FareFacts> {
   return attempt(() => {
-    const dirs = fareBundleDirs(config, paths, simulate);
-    const options = { repeatWindowMs: config.fares.repeatWindowSeconds * 1000, negativeAllowance: config.fares.negativeAllowance };
-    const schedule = new ScheduledFarePolicy(
-      dirs.map((dir) => requireBundle(loadFareBundleDir(dir), dir)),
-      options,
-      systemClock,
-    );
+    const schedule = fareSchedule(fareBundleDirs(config, paths, simulate), config, systemClock);
     return fareFacts(schedule, now);
   });
 }
