@@ -32,14 +32,26 @@ export function fareFacts(fares: FarePolicy, now: number): FareFacts {
   };
 }
 
+/** The journal's position: the last tap journaled and the last the backend acknowledged. */
+export interface SyncPosition {
+  readonly lastSeq: number;
+  readonly syncedThrough: number;
+}
+
+/** Taps journaled and not yet acknowledged by the backend. */
+export function unsyncedTaps(position: SyncPosition): number {
+  return position.lastSeq - position.syncedThrough;
+}
+
 /** What a journal needs to answer for the backlog (the daemon's journal and the read-only one both do). */
 export interface BacklogSource {
-  stats(): { readonly lastSeq: number; readonly syncedThrough: number };
+  stats(): SyncPosition;
   list(sinceSeq: number, limit: number): TapRecord[];
 }
 
 export function backlogFacts(journal: BacklogSource): BacklogFacts {
-  const { lastSeq, syncedThrough } = journal.stats();
-  const oldest = lastSeq > syncedThrough ? journal.list(syncedThrough, 1)[0] : undefined;
-  return { taps: lastSeq - syncedThrough, oldestUnsyncedAt: oldest ? new Date(oldest.time).toISOString() : null };
+  const stats = journal.stats();
+  const taps = unsyncedTaps(stats);
+  const oldest = taps > 0 ? journal.list(stats.syncedThrough, 1)[0] : undefined;
+  return { taps, oldestUnsyncedAt: oldest ? new Date(oldest.time).toISOString() : null };
 }

@@ -18,6 +18,7 @@ import type { SyncClient } from '../../sync/client/sync-client.ts';
 import { createSyncClient, deviceKeyFile, enrollmentFile } from './start-sync.ts';
 import { startLocalBackend, type LocalBackend } from './simulation/local-backend.ts';
 import { heartbeatFrom } from './sync-status.ts';
+import { unsyncedTaps } from './list-facts.ts';
 import { Supervision } from './supervision.ts';
 import { unsupervised, type ServiceSupervisor } from '../ports/service-supervisor.ts';
 import { ValidatorApp } from './validator-app.ts';
@@ -124,7 +125,7 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
     supervisor: options.supervisor ?? unsupervised,
     tapLoop: app.tapLoop,
     readers: hardware.readers,
-    state: () => ({ problems: app.problems(null), backlog: unsynced(journal.stats()) }),
+    state: () => ({ problems: app.problems(null), backlog: unsyncedTaps(journal.stats()) }),
     log: log.child('systemd'),
   });
   supervision.start();
@@ -144,11 +145,6 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
       await backend?.stop();
     },
   };
-}
-
-/** Taps journaled and not yet acknowledged by the backend. */
-function unsynced(stats: { readonly lastSeq: number; readonly syncedThrough: number }): number {
-  return stats.lastSeq - stats.syncedThrough;
 }
 
 /** Without a terminal: say where the data lives and how to tap, in the log. */

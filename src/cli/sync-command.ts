@@ -14,6 +14,7 @@ import { deviceKey, enroll, readEnrollment } from '../../sync/client/enrollment.
 import { exportUnsynced, type ExportResult } from '../../sync/client/export-unsynced.ts';
 import type { RoundResult, SyncState } from '../../sync/client/sync-client.ts';
 import type { StatusReport } from '../app/status-report.ts';
+import { unsyncedTaps } from '../app/list-facts.ts';
 import { pollWhile } from './poll-while.ts';
 import { progress, type Progress } from './progress.ts';
 
@@ -141,5 +142,5 @@ export async function syncNowCommand(options: Common & { json?: boolean }): Prom
 /** Taps the running daemon has not yet had acknowledged. */
 async function backlogOf(socket: string): Promise<number> {
   const report = (await callControl(socket, 'status', {}, { timeoutMs: 2_000 })) as StatusReport;
-  return report.backlog?.taps ?? report.journal.lastSeq - report.journal.syncedThrough;
+  return report.backlog?.taps ?? unsyncedTaps(report.journal);
 }

@@ -2,6 +2,7 @@
 import type { Config } from '../../config/schema.ts';
 import type { Enrollment } from '../../../sync/client/enrollment.ts';
 import type { Paths } from '../paths.ts';
+import { unsyncedTaps } from '../list-facts.ts';
 import { problemsBesideReaders, type StatusReport } from '../status-report.ts';
 import { ageSeconds, diskFacts, enrollmentFacts, type Gathered } from './status-facts.ts';
 
@@ -23,7 +24,7 @@ export function statusFromDaemon(input: FromDaemon): Gathered {
     input.enrollment === null && sync !== null
       ? { enrolled: true, enrolledAs: null, enrolledAt: null, backend: sync.backend }
       : enrollmentFacts(input.enrollment, config);
-  const backlogTaps = r.backlog?.taps ?? r.journal.lastSeq - r.journal.syncedThrough;
+  const backlogTaps = r.backlog?.taps ?? unsyncedTaps(r.journal);
   const oldest = r.backlog?.oldestUnsyncedAt ?? null;
   const denyAppliedAt = r.denyList.appliedAt ?? null;
   const faresFrom = r.fares.effectiveFrom ?? null;

@@ -1,3 +1,4 @@
+import { unsyncedTaps } from '../list-facts.ts';
 import type { Paths } from '../paths.ts';
 import { gpsSummary } from '../start-gps.ts';
 import type { Simulation } from '../simulation/create-simulation.ts';
@@ -16,7 +17,7 @@ export function panelState(app: ValidatorApp, simulation: Simulation, paths: Pat
     heading: `Qom Card validator · ${status.mode} · device ${status.device.id} · bus ${status.device.vehicle} · route ${status.device.route ?? '-'} · ${status.problems.length === 0 ? 'in service' : 'OUT OF SERVICE'}`,
     dataDir: paths.stateDir,
     journal: `${status.journal.records} taps, last seq ${status.journal.lastSeq}, ${status.journal.openIntents} interrupted debit(s) open`,
-    sync: `${status.sync} (${status.journal.lastSeq - status.journal.syncedThrough} waiting)`,
+    sync: `${status.sync} (${unsyncedTaps(status.journal)} waiting)`,
     gps: gpsSummary(status.gps),
     doors: status.readers.map((r) => ({ id: r.id, reader: r.state, screen: simulation.screenOf(r.id) })),
     recent: app.recent,
