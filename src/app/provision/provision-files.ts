@@ -5,7 +5,6 @@ import { syncDirectorySync, writeFileDurably, type FileOwner } from '../../fs/du
 import type { Ownership } from './service-account.ts';
 
 export const STATE_DIR_MODE = 0o700;
-export const SECRET_MODE = 0o600;
 export const CONFIG_MODE = 0o640;
 /** As the unit's ConfigurationDirectory= and systemd/install.sh make it: root, readable by the service's group. */
 export const CONFIG_DIR_MODE = 0o750;

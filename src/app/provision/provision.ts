@@ -13,14 +13,14 @@ import type { Config } from '../../config/schema.ts';
 import { ErrorCode, isValidatorError, ValidatorError } from '../../domain/errors.ts';
 import { readEnrollment, requestEnrollment, writeEnrollment, type Enrollment } from '../../../sync/client/enrollment.ts';
 import { checkBackendUrl } from '../../../sync/client/transport.ts';
-import { newKeyPair, privateKeyPem, readPrivateKeyFile, type KeyPair } from '../../../sync/contract/keys.ts';
+import { newKeyPair, readPrivateKeyFile, writePrivateKeyFile, type KeyPair } from '../../../sync/contract/keys.ts';
 import { checkIdsFitTheCard } from '../check-ids-fit.ts';
 import { daemonRunning } from '../daemon-running.ts';
 import { resolvePaths } from '../paths.ts';
 import { deviceKeyFile, enrollmentFile } from '../start-sync.ts';
 import { configText, readConfigDocument, withBackendSettings, type ConfigDocument } from './config-document.ts';
 import { fetchLists, type FetchedLists, type FetchListsOptions } from './fetch-lists.ts';
-import { chownTree, CONFIG_DIR_MODE, CONFIG_MODE, makeDirectory, replaceFile, report, SECRET_MODE, STATE_DIR_MODE, stateDirectory, type FileReport } from './provision-files.ts';
+import { chownTree, CONFIG_DIR_MODE, CONFIG_MODE, makeDirectory, replaceFile, report, STATE_DIR_MODE, stateDirectory, type FileReport } from './provision-files.ts';
 import type { ProvisionInput } from './provision-input.ts';
 import { provisionNotes } from './provision-notes.ts';
 import { configChanges, withProvisioning } from './provisioned-config.ts';
@@ -99,7 +99,9 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRep
     await written('the device key', 'the code is spent: fix it, then run again with --force and a new --code', async () => {
       stateDirectory(paths.stateDir, state);
       makeDirectory(dirname(keyFile), STATE_DIR_MODE, state);
-      files.push(await replaceFile('device key', keyFile, privateKeyPem(identity.key.privateKey), SECRET_MODE, state, ownership));
+      const keyBefore = existsSync(keyFile);
+      writePrivateKeyFile(keyFile, identity.key.privateKey, state);
+      files.push(report('device key', keyFile, keyBefore ? 'replaced' : 'new', ownership));
       await writeEnrollment(enrollmentPath, identity.enrollment, state);
       files.push(report('enrollment', enrollmentPath, enrolledBefore ? 'replaced' : 'new', ownership));
     });
