@@ -25,13 +25,25 @@ export interface SupervisionOptions {
 export const READERS_SETTLE_MS = 2_000;
 /** How often the STATUS line is worked out again (disk, backlog); it is sent only when it changed. */
 const STATUS_EVERY_MS = 5_000;
-/** An event loop held this long between two pings has had taps miss their 300 ms budget. */
+/** An event loop held this long has had taps miss their 300 ms budget: said in the log (the tick that sees it proves the loop runs again). */
 const LOOP_STALL_MS = 1_000;
+/**
+ * Probes (and pings, when healthy) per watchdog interval. The supervisor's interval is half systemd's
+ * timeout; probing twice as often, a quarter of it, leaves room for one withheld ping: after the last ping
+ * three more ticks come before systemd's deadline.
+ */
+const TICKS_PER_INTERVAL = 2;
+/**
+ * A door is stuck when its tap queue has missed this many probes in a row: its queue has not let a probe
+ * through for two ticks (half systemd's timeout, 5 s under WatchdogSec=10). One miss is a slow tap, not a
+ * wedged one; it withholds nothing.
+ */
+const STUCK_AFTER_MISSES = 2;
 
 /**
  * Keeps the service manager told: READY once the readers are up (or have had READERS_SETTLE_MS to come
- * up), STATUS on every change of state, WATCHDOG only while every door's tap queue moves and the event
- * loop is not held, STOPPING at shutdown.
+ * up), STATUS on every change of state, WATCHDOG only while every door's tap queue moves, STOPPING at
+ * shutdown.
  *
  * A door whose reader is absent at boot does not hold READY back: the validator is ready, and STATUS says
  * that door is out of service and why. Its reader comes back by itself (docs/architecture.md); withholding
@@ -46,6 +58,8 @@ export class Supervision {
   private lastStatus: string | null = null;
   /** Why the last watchdog ping was withheld; null while healthy. */
   private unhealthy: string | null = null;
+  /** Door → probes missed in a row; a door that answered the last probe is not in it. */
+  private readonly misses = new Map<string, number>();
 
   constructor(private readonly options: SupervisionOptions) {}
 
@@ -103,24 +117,34 @@ export class Supervision {
   }
 
   private startWatchdog(intervalMs: number): void {
+    const tickMs = intervalMs / TICKS_PER_INTERVAL;
     this.loopDelay = monitorEventLoopDelay({ resolution: 20 });
     this.loopDelay.enable();
     this.options.tapLoop.send();
-    this.timers.push(unref(setInterval(() => this.tick(intervalMs), intervalMs)));
+    this.timers.push(unref(setInterval(() => this.tick(tickMs), tickMs)));
   }
 
-  /** Pings when every door answered the probe sent one interval ago and the loop was not held; then probes again. */
-  private tick(intervalMs: number): void {
+  /**
+   * Pings unless a door has missed STUCK_AFTER_MISSES probes in a row; then probes again. A wedged door
+   * stops the pings within two ticks of wedging, and systemd restarts the validator one timeout after the
+   * last ping (docs/systemd.md, "Watchdog"). An event loop held a while ago withholds nothing: this tick
+   * running shows it runs again, and withholding would only bring systemd's deadline closer; it is logged.
+   */
+  private tick(tickMs: number): void {
     const { tapLoop, supervisor, log } = this.options;
-    const stuck = tapLoop.stuck();
+    const behind = new Set(tapLoop.stuck());
+    for (const door of this.misses.keys()) if (!behind.has(door)) this.misses.delete(door);
+    for (const door of behind) this.misses.set(door, (this.misses.get(door) ?? 0) + 1);
+    const stuck = [...this.misses].filter(([, n]) => n >= STUCK_AFTER_MISSES).map(([door]) => door);
+
     const heldMs = (this.loopDelay?.max ?? 0) / 1e6;
     this.loopDelay?.reset();
+    if (heldMs >= LOOP_STALL_MS) log.warn(`event loop held for ${Math.round(heldMs)} ms: taps meanwhile missed their budget`);
+
     const why =
       stuck.length > 0
-        ? `tap loop stuck at ${stuck.map((d) => `door ${d}`).join(', ')}: a tap has not finished in ${Math.round(intervalMs)} ms`
-        : heldMs >= LOOP_STALL_MS
-          ? `event loop held for ${Math.round(heldMs)} ms`
-          : null;
+        ? `tap loop stuck at ${stuck.map((d) => `door ${d}`).join(', ')}: its tap queue has been held for ${Math.round(STUCK_AFTER_MISSES * tickMs)} ms`
+        : null;
     if (why === null) {
       supervisor.watchdog();
       if (this.unhealthy !== null) log.info('tap loop healthy again: watchdog pings resume');

@@ -1,11 +1,11 @@
 import { BehaviorSubject, Subject } from 'rxjs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Supervision, type ServiceState } from '../../src/app/supervision.ts';
 import { SystemdSupervisor } from '../../src/app/systemd/systemd-supervisor.ts';
 import { watchdogInterval } from '../../src/app/systemd/watchdog-interval.ts';
 import { TapLoopProbe } from '../../src/app/tap-loop-probe.ts';
-import { silentLogger } from '../../src/log/logger.ts';
+import { silentLogger, type Logger } from '../../src/log/logger.ts';
 import type { CardReader, ReaderState } from '../../src/ports/card-reader.ts';
 
 /** A door: its reader's state, its cards, and a tap that ends when the test says so. */
@@ -46,16 +46,17 @@ async function until(done: () => boolean): Promise<void> {
 const running: Supervision[] = [];
 afterEach(() => {
   for (const s of running.splice(0)) s.stopping();
+  vi.useRealTimers();
 });
 
-function supervise(options: { interval: number | null; doors: Door[]; probe: TapLoopProbe; state?: () => ServiceState; settleMs?: number }) {
+function supervise(options: { interval: number | null; doors: Door[]; probe: TapLoopProbe; state?: () => ServiceState; settleMs?: number; log?: Logger }) {
   const { supervisor, lines } = recording(options.interval);
   const supervision = new Supervision({
     supervisor,
     tapLoop: options.probe,
     readers: options.doors.map((d) => d.reader),
     state: options.state ?? (() => ({ problems: [], backlog: 0 })),
-    log: silentLogger,
+    log: options.log ?? silentLogger,
     readersSettleMs: options.settleMs ?? 5_000,
   });
   running.push(supervision);
@@ -113,8 +114,53 @@ describe('WATCHDOG', () => {
     front.cards.next('adult');
     const start = Date.now();
     await until(() => lines.filter((l) => l === 'WATCHDOG=1').length >= 5);
-    // Five pings take at least four intervals.
-    expect(Date.now() - start).toBeGreaterThanOrEqual(4 * 20 - 5);
+    // Five pings take at least four ticks, each half the supervisor's interval (a quarter of systemd's timeout).
+    expect(Date.now() - start).toBeGreaterThanOrEqual(4 * 10 - 5);
+  });
+
+  it('goes on pinging through one probe missed (a slow tap), and calls a door stuck at the second in a row', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const probe = new TapLoopProbe();
+    const front = new Door('front', probe);
+    // A 1000 ms interval: a tick (probe, and ping) every 500 ms.
+    const { lines } = supervise({ interval: 1000, doors: [front], probe });
+    const pings = (): number => lines.filter((l) => l === 'WATCHDOG=1').length;
+    await vi.advanceTimersByTimeAsync(510);
+    expect(pings()).toBe(1);
+
+    // A slow tap (t = 510 to 1700 ms): the probe sent at 1000 is still behind it at 1500, once. Pings go on.
+    front.cards.next('hang');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(probe.stuck()).toEqual(['front']);
+    expect(pings()).toBe(3);
+    await vi.advanceTimersByTimeAsync(190);
+    front.unhang();
+    await vi.advanceTimersByTimeAsync(310);
+    expect(pings()).toBe(4);
+    expect(lines.filter((l) => l.startsWith('STATUS='))).toEqual(['STATUS=in service · 0 taps not yet synced']);
+
+    // A tap that never ends (from t = 2010): a ping at 2500 (nothing behind it yet) and at 3000 (its first
+    // miss), then at 3500 the second miss: STATUS says so, and no ping from then on.
+    front.cards.next('hang');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(pings()).toBe(6);
+    expect(lines.at(-1)).toBe('WATCHDOG=1');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(lines.at(-1)).toBe('STATUS=out of service: tap loop stuck at door front: its tap queue has been held for 1000 ms · 0 taps not yet synced');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(pings()).toBe(6);
+  });
+
+  it('does not withhold a ping for an event loop held a while ago', async () => {
+    const probe = new TapLoopProbe();
+    const front = new Door('front', probe);
+    const { lines } = supervise({ interval: 200, doors: [front], probe });
+    await until(() => lines.includes('WATCHDOG=1'));
+    // The loop held 1.2 s, as a prune on a slow SD card could; the next tick shows it runs again.
+    for (const end = Date.now() + 1_200; Date.now() < end; );
+    const after = lines.length;
+    await until(() => lines.slice(after).filter((l) => l === 'WATCHDOG=1').length >= 2);
+    expect(lines.filter((l) => l.startsWith('STATUS=out of service'))).toEqual([]);
   });
 
   it('stops pinging while a door\'s tap never ends, says which in STATUS, and resumes when it ends', async () => {

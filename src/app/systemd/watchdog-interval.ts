@@ -1,8 +1,10 @@
 /**
  * How often to send WATCHDOG=1, read from the environment as sd_watchdog_enabled(3) reads it: WATCHDOG_USEC
  * is the manager's timeout in microseconds, and WATCHDOG_PID, when set, names the one process it is for
- * (a child that inherited the variables must not keep its parent alive). Pings go at half the timeout.
- * Returns the interval in ms, or null with the reason when there is no watchdog for this process.
+ * (a child that inherited the variables must not keep its parent alive). The interval is half the timeout,
+ * as sd_watchdog_enabled(3) advises; Supervision probes and pings twice that often, at a quarter, so that
+ * one withheld ping costs no restart. Returns the interval in ms, or null with the reason when there is no
+ * watchdog for this process.
  */
 export function watchdogInterval(
   env: NodeJS.ProcessEnv,
