@@ -1,8 +1,9 @@
 /** The state directory takes a durable write and has room; the journal opens and its hash chain holds. */
-import { closeSync, existsSync, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError } from '../../domain/errors.ts';
-import { fsyncDirectory, systemStatFs } from '../../journal/disk.ts';
+import { writeFileDurablySync } from '../../fs/durable-file.ts';
+import { systemStatFs } from '../../journal/disk.ts';
 import { ReadOnlyJournal } from '../../journal/read-only-journal.ts';
 import { problemsBesideReaders } from '../status-report.ts';
 import { fail, FROM_DAEMON, pass, skip, type Check } from './check.ts';
@@ -13,20 +14,14 @@ export const checkStateDir: Check = (ctx) => {
   const dir = ctx.paths.stateDir;
   const name = 'state dir';
   if (!existsSync(dir)) return [fail(name, `${dir} does not exist`, `create it for the validator's user (systemd's StateDirectory=validator does), or pass --state-dir`)];
-  // The same durable write the daemon relies on: a file written, fsynced, its directory entry fsynced.
+  // The same durable write the daemon relies on (src/fs/durable-file.ts); the probe goes however it ends.
   const probe = join(dir, `.selftest-${process.pid}`);
   try {
-    const fd = openSync(probe, 'w', 0o600);
-    try {
-      writeSync(fd, 'selftest\n');
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    fsyncDirectory(dir);
-    unlinkSync(probe);
+    writeFileDurablySync(probe, 'selftest\n', { mode: 0o600 });
   } catch (e) {
     return [fail(name, `${dir} does not take a durable write: ${describeError(e)}`, `make it writable by the validator's user (chown), and check the filesystem is mounted read-write (mount | grep ' / ')`)];
+  } finally {
+    rmSync(probe, { force: true });
   }
   const free = systemStatFs(dir).freeBytes;
   const wanted = ctx.config.journal.pruneWhenFreeBelowMiB * MIB;
