@@ -43,15 +43,28 @@ export function unsyncedTaps(position: SyncPosition): number {
   return position.lastSeq - position.syncedThrough;
 }
 
-/** What a journal needs to answer for the backlog (the daemon's journal and the read-only one both do). */
-export interface BacklogSource {
-  stats(): SyncPosition;
+/** The last tap journaled, as status shows it. */
+export interface LastTapFacts {
+  readonly seq: number;
+  readonly time: string;
+  readonly result: string;
+  readonly reason: string;
+}
+
+/** What a journal needs to answer for the backlog and the last tap (the daemon's journal and the read-only one both do). */
+export interface TapSource {
   list(sinceSeq: number, limit: number): TapRecord[];
 }
 
-export function backlogFacts(journal: BacklogSource): BacklogFacts {
-  const stats = journal.stats();
+/** The backlog at `stats` (the caller's own read of the journal's stats). */
+export function backlogFacts(journal: TapSource, stats: SyncPosition): BacklogFacts {
   const taps = unsyncedTaps(stats);
   const oldest = taps > 0 ? journal.list(stats.syncedThrough, 1)[0] : undefined;
   return { taps, oldestUnsyncedAt: oldest ? new Date(oldest.time).toISOString() : null };
+}
+
+/** The last tap at `stats` (the caller's own read of the journal's stats); null when the journal holds none. */
+export function lastTapFacts(journal: TapSource, stats: SyncPosition): LastTapFacts | null {
+  const last = stats.lastSeq > 0 ? journal.list(stats.lastSeq - 1, 1)[0] : undefined;
+  return last ? { seq: last.seq, time: new Date(last.time).toISOString(), result: last.result, reason: last.reason } : null;
 }

@@ -1,5 +1,5 @@
 import type { JournalStats } from '../journal/types.ts';
-import type { BacklogFacts, FareFacts } from './list-facts.ts';
+import type { BacklogFacts, FareFacts, LastTapFacts } from './list-facts.ts';
 import type { GpsStatus } from './start-gps.ts';
 import type { SyncState } from '../../sync/client/sync-client.ts';
 import type { ReaderState } from '../ports/card-reader.ts';
@@ -28,7 +28,7 @@ export interface StatusReport {
   readonly backlog?: BacklogFacts;
   /** The receiver, the fix, the stop and the system clock's error; null without GPS (absent from an older daemon). */
   readonly gps?: GpsStatus | null;
-  readonly lastTap: { readonly seq: number; readonly time: string; readonly result: string; readonly reason: string } | null;
+  readonly lastTap: LastTapFacts | null;
   readonly sync: string;
   /** The sync client's state (null when not enrolled); `sync` is its one-line summary. */
   readonly syncState?: SyncState | null;

@@ -24,7 +24,7 @@ import { TapLoopProbe } from './tap-loop-probe.ts';
 import { cardSafeStop, gpsStatus } from './start-gps.ts';
 import type { CurrentStop } from '../stops/current-stop.ts';
 import { syncSummary, type SyncHandle } from './sync-status.ts';
-import { backlogFacts, fareFacts } from './list-facts.ts';
+import { backlogFacts, fareFacts, lastTapFacts } from './list-facts.ts';
 
 export interface AppParts {
   readonly config: Config;
@@ -179,7 +179,6 @@ export class ValidatorApp {
   status(): StatusReport {
     const { config, paths, journal, denyList, fares, hardware } = this.parts;
     const stats = journal.stats();
-    const last = stats.lastSeq > 0 ? journal.list(stats.lastSeq - 1, 1)[0] : undefined;
     return {
       // The stop the next tap would record: GPS's, or the configured one without GPS.
       device: { id: config.device.id, vehicle: config.device.vehicle, route: config.device.route, stop: this.stopNow() },
@@ -195,9 +194,9 @@ export class ValidatorApp {
       journal: stats,
       denyList: { version: denyList.version, entries: denyList.size, appliedAt: isoOrNull(denyList.appliedAt) },
       fares: fareFacts(fares, this.parts.clock.now()),
-      backlog: backlogFacts(journal),
+      backlog: backlogFacts(journal, stats),
       gps: this.parts.gps ? gpsStatus(this.parts.gps.now()) : null,
-      lastTap: last ? { seq: last.seq, time: new Date(last.time).toISOString(), result: last.result, reason: last.reason } : null,
+      lastTap: lastTapFacts(journal, stats),
       sync: syncSummary(this.parts.sync ?? null),
       syncState: this.parts.sync?.status() ?? null,
     };

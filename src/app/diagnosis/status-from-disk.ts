@@ -8,7 +8,7 @@ import { describeError } from '../../domain/errors.ts';
 import { fileSize, systemStatFs } from '../../journal/disk.ts';
 import { ReadOnlyJournal } from '../../journal/read-only-journal.ts';
 import type { Enrollment } from '../../../sync/client/enrollment.ts';
-import { backlogFacts } from '../list-facts.ts';
+import { backlogFacts, lastTapFacts } from '../list-facts.ts';
 import type { Paths } from '../paths.ts';
 import { readDenyListFacts, readFareFacts } from './state-on-disk.ts';
 import { ageSeconds, diskFacts, enrollmentFacts, type Gathered, type StatusFacts } from './status-facts.ts';
@@ -114,7 +114,6 @@ function journalFacts(path: string): JournalPart {
   }
   try {
     const stats = journal.stats();
-    const last = stats.lastSeq > 0 ? journal.list(stats.lastSeq - 1, 1)[0] : undefined;
     return {
       journal: {
         path,
@@ -125,8 +124,8 @@ function journalFacts(path: string): JournalPart {
         openDebits: stats.openIntents,
         sizeBytes: stats.sizeBytes,
       },
-      backlog: backlogFacts(journal),
-      lastTap: last ? { seq: last.seq, time: new Date(last.time).toISOString(), result: last.result, reason: last.reason } : null,
+      backlog: backlogFacts(journal, stats),
+      lastTap: lastTapFacts(journal, stats),
     };
   } finally {
     journal.close();
