@@ -5,7 +5,7 @@ import { Supervision, type ServiceState } from '../../src/app/supervision.ts';
 import { SystemdSupervisor } from '../../src/app/systemd/systemd-supervisor.ts';
 import { watchdogInterval } from '../../src/app/systemd/watchdog-interval.ts';
 import { TapLoopProbe } from '../../src/app/tap-loop-probe.ts';
-import { silentLogger, type Logger } from '../../src/log/logger.ts';
+import { createLogger, silentLogger, type Logger } from '../../src/log/logger.ts';
 import type { CardReader, ReaderState } from '../../src/ports/card-reader.ts';
 
 /** A door: its reader's state, its cards, and a tap that ends when the test says so. */
@@ -151,16 +151,20 @@ describe('WATCHDOG', () => {
     expect(pings()).toBe(6);
   });
 
-  it('does not withhold a ping for an event loop held a while ago', async () => {
+  it('does not withhold a ping for an event loop held a while ago, and logs it', async () => {
+    const warnings: string[] = [];
+    const log = createLogger({ level: 'warn', format: 'json', write: (line) => warnings.push((JSON.parse(line) as { msg: string }).msg) });
     const probe = new TapLoopProbe();
     const front = new Door('front', probe);
-    const { lines } = supervise({ interval: 200, doors: [front], probe });
+    const { lines } = supervise({ interval: 200, doors: [front], probe, log });
     await until(() => lines.includes('WATCHDOG=1'));
     // The loop held 1.2 s, as a prune on a slow SD card could; the next tick shows it runs again.
     for (const end = Date.now() + 1_200; Date.now() < end; );
     const after = lines.length;
     await until(() => lines.slice(after).filter((l) => l === 'WATCHDOG=1').length >= 2);
     expect(lines.filter((l) => l.startsWith('STATUS=out of service'))).toEqual([]);
+    // Said once, by the first tick after it.
+    expect(warnings.filter((w) => w.startsWith('event loop held'))).toEqual([expect.stringMatching(/^event loop held for 1\d{3} ms/)]);
   });
 
   it('stops pinging while a door\'s tap never ends, says which in STATUS, and resumes when it ends', async () => {
