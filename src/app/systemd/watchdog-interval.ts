@@ -5,6 +5,10 @@
  * as sd_watchdog_enabled(3) advises; Supervision probes and pings twice that often, at a quarter, so that
  * one withheld ping costs no restart. Returns the interval in ms, or null with the reason when there is no
  * watchdog for this process.
+ *
+ * Not sd-notify's watchdogInterval() (sd_watchdog_enabled itself): that loads the native binding, so it
+ * could not be tested without it or under another pid's WATCHDOG_PID, and it answers 0 for every case, where
+ * this says why there is no watchdog (logged at start). It reads the same two variables the same way.
  */
 export function watchdogInterval(
   env: NodeJS.ProcessEnv,
