@@ -2,7 +2,7 @@
 import type { FarePolicy } from '../domain/fare-policy.ts';
 import { ScheduledFarePolicy, NO_BUNDLE_VERSION } from '../fares/scheduled-fare-policy.ts';
 import { SwappableFarePolicy } from '../fares/swappable-fare-policy.ts';
-import type { TapRecord } from '../journal/types.ts';
+import type { SyncPosition, TapRecord } from '../journal/types.ts';
 
 /** The fare bundle in force and the next one scheduled; times ISO. */
 export interface FareFacts {
@@ -30,12 +30,6 @@ export function fareFacts(fares: FarePolicy, now: number): FareFacts {
     effectiveFrom: current === null ? null : new Date(current.effectiveFrom).toISOString(),
     next: next === null ? null : { version: next.version, effectiveFrom: new Date(next.effectiveFrom).toISOString() },
   };
-}
-
-/** The journal's position: the last tap journaled and the last the backend acknowledged. */
-export interface SyncPosition {
-  readonly lastSeq: number;
-  readonly syncedThrough: number;
 }
 
 /** Taps journaled and not yet acknowledged by the backend. */

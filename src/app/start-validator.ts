@@ -121,14 +121,21 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
     throw e;
   }
 
-  const supervision = new Supervision({
-    supervisor: options.supervisor ?? unsupervised,
-    tapLoop: app.tapLoop,
-    readers: hardware.readers,
-    state: () => ({ problems: app.problems(null), backlog: unsyncedTaps(journal.stats()) }),
-    log: log.child('systemd'),
-  });
-  supervision.start();
+  // Without a service manager there is no one to tell: no READY, STATUS or WATCHDOG timers at all.
+  const supervisor = options.supervisor ?? unsupervised;
+  const supervision =
+    supervisor === unsupervised
+      ? null
+      : new Supervision({
+          supervisor,
+          tapLoop: app.tapLoop,
+          readers: hardware.readers,
+          // Polled every 5 s: the sync position only, not stats() (a count, a statfs, file sizes), whose free
+          // space problems() already checks.
+          state: () => ({ problems: app.problems(null), backlog: unsyncedTaps(journal.syncPosition()) }),
+          log: log.child('systemd'),
+        });
+  supervision?.start();
 
   const quitListeners: (() => void)[] = [];
   const stopPanel = options.panel && simulation ? attachPanel(app, simulation, options, () => quitListeners.forEach((l) => l())) : null;
@@ -138,7 +145,7 @@ export async function startValidator(options: StartOptions): Promise<RunningVali
     app,
     onQuitRequested: (listener) => quitListeners.push(listener),
     stop: async () => {
-      supervision.stopping();
+      supervision?.stopping();
       stopPanel?.();
       await sync?.stop();
       await app.stop();

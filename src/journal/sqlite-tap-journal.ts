@@ -14,7 +14,7 @@ import { Meta, MetaKey, type Continuation } from './meta.ts';
 import { schemaVersion } from './migrate.ts';
 import { deletePrunable, markSyncedInTx, type PruneResult } from './retention.ts';
 import { TapStore } from './tap-store.ts';
-import type { DebitIntent, JournalStats, TapFields, TapJournal, TapRecord, VerifyReport, WireRecord } from './types.ts';
+import type { DebitIntent, JournalStats, SyncPosition, TapFields, TapJournal, TapRecord, VerifyReport, WireRecord } from './types.ts';
 import { verifyJournal } from './verify.ts';
 
 /** What the journal needs besides its open connection. */
@@ -146,6 +146,10 @@ export class SqliteTapJournal implements TapJournal {
         schemaVersion: schemaVersion(this.db),
       };
     });
+  }
+
+  syncPosition(): SyncPosition {
+    return this.read('read the sync position', () => ({ lastSeq: this.taps.head().seq, syncedThrough: this.meta.int(MetaKey.SyncedThrough, 0) }));
   }
 
   verify(): VerifyReport {

@@ -69,13 +69,17 @@ export interface DebitIntent {
   readonly tap: TapFields;
 }
 
-export interface JournalStats {
-  readonly path: string;
+/** The journal's position: the last tap journaled and the last the backend acknowledged. */
+export interface SyncPosition {
   readonly lastSeq: number;
+  readonly syncedThrough: number;
+}
+
+export interface JournalStats extends SyncPosition {
+  readonly path: string;
   readonly lastHash: string;
   readonly records: number;
   readonly openIntents: number;
-  readonly syncedThrough: number;
   readonly sizeBytes: number;
   readonly freeBytes: number;
   readonly schemaVersion: number;
@@ -106,6 +110,8 @@ export interface TapJournal {
   /** Throws ValidatorError(JournalUnavailable) when a debit could not be recorded (disk low, unwritable). */
   assertWritable(): void;
   stats(): JournalStats;
+  /** lastSeq and syncedThrough only: two indexed reads, for callers that poll (stats() also counts and statfs's). */
+  syncPosition(): SyncPosition;
   verify(): VerifyReport;
   close(): void;
 }

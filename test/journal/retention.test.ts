@@ -18,10 +18,12 @@ describe('markSynced', () => {
     journal.markSynced(3);
     journal.markSynced(2);
     expect(journal.stats().syncedThrough).toBe(3);
+    expect(journal.syncPosition()).toEqual({ lastSeq: 5, syncedThrough: 3 });
     expectValidatorError(() => journal.markSynced(6), ErrorCode.BadRequest, /ends at seq 5/);
     journal.close();
     const reopened = openTestJournal(dir.path);
     expect(reopened.stats().syncedThrough).toBe(3);
+    expect(reopened.syncPosition()).toEqual({ lastSeq: 5, syncedThrough: 3 });
     reopened.close();
   });
 });
