@@ -9,7 +9,7 @@ import { ErrorCode, ValidatorError } from '../../src/domain/errors.ts';
 import { writeFileDurably, type FileOwner } from '../../src/fs/durable-file.ts';
 import { newKeyPair, publicKeyFromRaw, rawPublicKey, readPrivateKeyFile, writePrivateKeyFile, type KeyPair } from '../contract/keys.ts';
 import { enrollResponseShape, paths } from '../contract/wire.ts';
-import { checkBackendUrl, SyncTransport, type TransportReply } from './transport.ts';
+import { checkBackendUrl, replyError, SyncTransport, type TransportReply } from './transport.ts';
 import { backendUnreachable } from './unreachable.ts';
 
 export const ENROLLMENT_FILE = 'sync-enrollment.json';
@@ -117,13 +117,7 @@ export async function enroll(options: EnrollOptions): Promise<Enrollment> {
 
 /** What the backend's no means, and what to do about it. */
 function refusal(reply: TransportReply, now: number): ValidatorError {
-  let said: string;
-  try {
-    const error = (reply.json() as { error?: unknown }).error;
-    said = typeof error === 'string' ? error : JSON.stringify(error ?? null);
-  } catch {
-    said = reply.body.toString('utf8').slice(0, 200);
-  }
+  const said = replyError(reply) ?? '(no body)';
   let advice: string;
   if (reply.status === 403) {
     advice = 'the enrollment code is unknown or already used (a code works once): ask the backend for a new one (the reference receiver: validator backend --data DIR code) and run again with --code NEW';

@@ -12,7 +12,7 @@ import { exportUnsynced, type ExportResult } from './export-unsynced.ts';
 import { backoffDelay, retryAfterMs, type BackoffSettings } from './backoff.ts';
 import { describeFailure, pullDenyList, pullFares, type ListPull, type ListPullDeps } from './list-pull.ts';
 import type { HeartbeatSource, ListSink, SyncJournal } from './ports.ts';
-import type { SyncTransport, TransportReply } from './transport.ts';
+import { replyError, type SyncTransport, type TransportReply } from './transport.ts';
 
 /** Records per journal read while a batch is gathered. */
 const READ_CHUNK = 100;
@@ -327,15 +327,9 @@ export class SyncClient {
   }
 
   private failure(what: string, reply: TransportReply): RoundFailure {
-    let said = '';
-    try {
-      const json = reply.json() as { error?: unknown };
-      if (typeof json.error === 'string') said = `: ${json.error}`;
-    } catch {
-      said = '';
-    }
+    const said = replyError(reply);
     const wait = reply.status === 429 || reply.status === 503 ? retryAfterMs(reply.header('retry-after'), this.deps.now()) : null;
-    return new RoundFailure(`${what}: HTTP ${reply.status}${said}`, wait);
+    return new RoundFailure(`${what}: HTTP ${reply.status}${said === null ? '' : `: ${said}`}`, wait);
   }
 }
 

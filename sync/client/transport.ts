@@ -44,6 +44,21 @@ export function checkBackendUrl(url: string): string {
   throw new Error(`backend URL ${url}: plain http is only allowed to a loopback address; use https://`);
 }
 
+/**
+ * What the backend said with an answer it was not asked for: the contract's JSON `error`, else the start of
+ * the body on one line (a proxy's page, a JSON body of another shape); null when the body is empty.
+ */
+export function replyError(reply: TransportReply): string | null {
+  try {
+    const error = (reply.json() as { error?: unknown } | null)?.error;
+    if (typeof error === 'string') return error;
+  } catch {
+    // Not JSON: the start of the body says more than nothing.
+  }
+  const start = reply.body.toString('utf8').slice(0, 200).replace(/\s+/g, ' ').trim();
+  return start === '' ? null : start;
+}
+
 export class SyncTransport {
   private readonly http: AxiosInstance;
   /** serverTime − device time, as last measured; null before any. */

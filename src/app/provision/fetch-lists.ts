@@ -14,7 +14,7 @@ import { SwappableFarePolicy } from '../../fares/swappable-fare-policy.ts';
 import { silentLogger } from '../../log/logger.ts';
 import type { Enrollment } from '../../../sync/client/enrollment.ts';
 import { pullDenyList, pullFares, type ListPull, type ListPullDeps } from '../../../sync/client/list-pull.ts';
-import { SyncTransport, type DownloadProgress, type TransportReply } from '../../../sync/client/transport.ts';
+import { replyError, SyncTransport, type DownloadProgress } from '../../../sync/client/transport.ts';
 import { backendUnreachable } from '../../../sync/client/unreachable.ts';
 import { publicKeyFromRaw, type KeyPair } from '../../../sync/contract/keys.ts';
 import { MAX_LIST_RESPONSE_BYTES } from '../../../sync/contract/wire.ts';
@@ -139,18 +139,10 @@ async function pull(
       shown.done(pulled.problem);
       return { kind: 'problem', problem: pulled.problem };
     case 'failed': {
-      const problem = `the backend answered HTTP ${pulled.reply.status}${errorText(pulled.reply)}`;
+      const said = replyError(pulled.reply);
+      const problem = `the backend answered HTTP ${pulled.reply.status}${said === null ? '' : `: ${said}`}`;
       shown.done(`failed: ${problem}`);
       return { kind: 'problem', problem };
     }
-  }
-}
-
-function errorText(reply: TransportReply): string {
-  try {
-    const error = (reply.json() as { error?: unknown } | null)?.error;
-    return typeof error === 'string' ? `: ${error}` : '';
-  } catch {
-    return '';
   }
 }

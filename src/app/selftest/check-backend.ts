@@ -6,7 +6,7 @@
 import { readPrivateKeyFile } from '../../../sync/contract/keys.ts';
 import { MAX_CLOCK_SKEW_MS } from '../../../sync/contract/signing.ts';
 import { MAX_LIST_RESPONSE_BYTES, paths as wirePaths } from '../../../sync/contract/wire.ts';
-import { SyncTransport, type TransportReply } from '../../../sync/client/transport.ts';
+import { replyError, SyncTransport, type TransportReply } from '../../../sync/client/transport.ts';
 import { backendUnreachable } from '../../../sync/client/unreachable.ts';
 import { describeError } from '../../domain/errors.ts';
 import { CLOCK_TOLERANCE_MS, clockOffset } from '../diagnosis/judge-status.ts';
@@ -80,13 +80,7 @@ function clockErrorFromDate(reply: TransportReply, sentAt: number, receivedAt: n
 }
 
 function said(reply: TransportReply): string {
-  try {
-    const error = (reply.json() as { error?: unknown }).error;
-    if (typeof error === 'string') return error;
-  } catch {
-    // Not JSON: the start of the body says more than nothing.
-  }
-  return reply.body.toString('utf8').slice(0, 200) || '(no body)';
+  return replyError(reply) ?? '(no body)';
 }
 
 /** The system clock against the backend (measured just before) and GPS. */
