@@ -27,12 +27,17 @@ it('runs the compiled build as the validator user, with the directories, watchdo
     'User=validator',
     'StateDirectory=validator',
     'ConfigurationDirectory=validator',
-    'After=pcscd.socket network-online.target time-sync.target',
+    'After=pcscd.socket time-sync.target',
+    // Restarted forever, never left stopped by a start limit.
+    'StartLimitIntervalSec=0',
+    'RestartSec=5',
     'DevicePolicy=closed',
     'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6',
   ]) {
     expect(unit.split('\n')).toContain(line);
   }
   expect(unit).not.toMatch(/^SupplementaryGroups=/m);
+  expect(unit).not.toMatch(/^(After|Wants|Requires)=.*network-online/m);
+  expect(unit).not.toMatch(/^StartLimitBurst=/m);
   expect(unit).not.toMatch(/^MemoryDenyWriteExecute=yes/m);
 });
