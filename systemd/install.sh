@@ -121,6 +121,9 @@ fi
 if [ -d /run/systemd/system ]; then
   systemctl daemon-reload
   systemctl enable validator.service
+  # A running daemon would go on with the old code's modules loaded beside the new files: restart it on the
+  # new code and unit. Not running (a first install): left stopped until provisioned.
+  systemctl try-restart validator.service
 else
   say "systemd is not running here: enable the unit with systemctl enable validator.service once it is"
 fi
