@@ -3,11 +3,11 @@
  * (`validator assign`, the daily change of bus or route). Every tap reads them when it starts and journals
  * them, and a debit writes them onto the card, so a change is checked the way the config is at start.
  */
-import { tripTextProblem } from '../../device/qom-card/trip-text.ts';
 import { idSchema, type Config } from '../config/schema.ts';
 import type { ControlHandler } from '../control/dispatch.ts';
 import { ErrorCode, ValidatorError } from '../domain/errors.ts';
 import type { Logger } from '../log/logger.ts';
+import { deviceIdsProblem } from './check-ids-fit.ts';
 
 export interface Assignment {
   readonly vehicle: string;
@@ -30,7 +30,7 @@ export function assignmentProblems(device: Config['device'], change: AssignmentC
   }
   if (problems.length > 0) return problems;
   const next = assignmentAfter(device, change);
-  const fit = tripTextProblem({ route: next.route ?? '', stop: device.stop, vehicle: next.vehicle, device: device.id });
+  const fit = deviceIdsProblem({ ...device, ...next });
   if (fit) problems.push(`${fit} (each debit writes them onto the card)`);
   return problems;
 }
