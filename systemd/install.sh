@@ -78,7 +78,6 @@ rm -f "$STAGE/node_modules/.qom-setup-stamp"
 rm -rf "$APP.old"
 [ -d "$APP" ] && mv "$APP" "$APP.old"
 mv "$STAGE" "$APP"
-rm -rf "$APP.old"
 say "code in $APP"
 
 # 2. The service account: a system user with no login, no home of its own, in no other group.
@@ -99,18 +98,25 @@ if [ "$LIVE" = yes ]; then
 fi
 
 # 4. The unit, and the udev rules unless a technician has filled them in: then the shipped ones go
-# beside them as .rules.new (which udev does not read), to compare.
+# beside them as .rules.new (which udev does not read), to compare. Filled in means changed from the
+# rules the previous install shipped (its copy in $APP.old/systemd/), so an untouched copy of an older
+# version's rules is upgraded; with no previous copy (an install from before it kept one), changed from
+# the rules shipped now.
 mkdir -p "$DEST_ROOT/etc/systemd/system" "$DEST_ROOT/etc/udev/rules.d"
 cp "$CHECKOUT/systemd/validator.service" "$DEST_ROOT/etc/systemd/system/validator.service"
 chmod 0644 "$DEST_ROOT/etc/systemd/system/validator.service"
 RULES=$DEST_ROOT/etc/udev/rules.d/99-qom-validator.rules
-if [ -f "$RULES" ] && ! cmp -s "$CHECKOUT/systemd/99-qom-validator.rules" "$RULES"; then
+SHIPPED_BEFORE=$APP.old/systemd/99-qom-validator.rules
+[ -f "$SHIPPED_BEFORE" ] || SHIPPED_BEFORE=$CHECKOUT/systemd/99-qom-validator.rules
+if [ -f "$RULES" ] && ! cmp -s "$SHIPPED_BEFORE" "$RULES" && ! cmp -s "$CHECKOUT/systemd/99-qom-validator.rules" "$RULES"; then
   cp "$CHECKOUT/systemd/99-qom-validator.rules" "$RULES.new"
   say "kept $RULES (edited here); the shipped rules are in $RULES.new"
 else
   cp "$CHECKOUT/systemd/99-qom-validator.rules" "$RULES"
   chmod 0644 "$RULES"
+  rm -f "$RULES.new"
 fi
+rm -rf "$APP.old"
 say "unit in $DEST_ROOT/etc/systemd/system/validator.service, udev rules in $RULES"
 
 # 5. systemd and udev take them.
@@ -129,7 +135,9 @@ else
 fi
 if command -v udevadm >/dev/null && [ -S /run/udev/control ]; then
   udevadm control --reload
-  udevadm trigger --action=add --subsystem-match=tty --subsystem-match=usb
+  # The default action, "change", applies the rules' SYMLINK+= and GROUP=; "add" would replay plugging in
+  # every USB device (a modem's mode switch among them).
+  udevadm trigger --subsystem-match=tty --subsystem-match=usb
 else
   say "udevd is not running here: the device names appear once it is (or after a replug)"
 fi

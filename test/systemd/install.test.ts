@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,18 @@ describe('systemd/install.sh --dest-root', () => {
       expectExposureWithinGoal(unit);
     });
   });
+
+  it('upgrades rules left as an older version shipped them (unedited), and says nothing of keeping them', () => {
+    const rules = join(dest, 'etc/udev/rules.d/99-qom-validator.rules');
+    // As an older version would have left them: its rules installed, unedited, and its copy in the install.
+    const older = '# 99-qom-validator.rules of an older version\nACTION=="remove", GOTO="qom_validator_end"\nLABEL="qom_validator_end"\n';
+    writeFileSync(rules, older);
+    writeFileSync(join(app, 'systemd/99-qom-validator.rules'), older);
+    const out = install('--dist', join(app, 'dist'));
+    expect(out).not.toContain('kept');
+    expect(readFileSync(rules, 'utf8')).toBe(readFileSync(join(ROOT, 'systemd/99-qom-validator.rules'), 'utf8'));
+    expect(existsSync(`${rules}.new`)).toBe(false);
+  }, 120_000);
 
   it('can run again: the code is replaced, rules a technician filled in are kept and the shipped ones put beside', () => {
     const rules = join(dest, 'etc/udev/rules.d/99-qom-validator.rules');
