@@ -10,9 +10,12 @@ import { writeFileDurably, type FileOwner } from '../../src/fs/durable-file.ts';
 import { newKeyPair, publicKeyFromRaw, rawPublicKey, readPrivateKeyFile, writePrivateKeyFile, type KeyPair } from '../contract/keys.ts';
 import { enrollResponseShape, paths } from '../contract/wire.ts';
 import { checkBackendUrl, replyError, SyncTransport, type TransportReply } from './transport.ts';
-import { backendUnreachable } from './unreachable.ts';
+import { backendUnreachable, type RequestTimeout } from './unreachable.ts';
 
 export const ENROLLMENT_FILE = 'sync-enrollment.json';
+
+/** validator enroll's wait for the backend's answer: it has no --timeout, so a timeout names no setting. */
+const ENROLL_TIMEOUT: RequestTimeout = { ms: 15_000, setting: null };
 
 const enrollmentShape = z.object({
   backendUrl: z.string(),
@@ -46,7 +49,8 @@ export interface EnrollmentRequest {
   readonly deviceId: string;
   /** The key to enroll; nothing is written: the caller keeps it once the backend said yes. */
   readonly key: KeyPair;
-  readonly timeoutMs?: number;
+  /** Absent: ENROLL_TIMEOUT, which nothing changes. */
+  readonly timeout?: RequestTimeout;
   readonly now?: () => number;
 }
 
@@ -56,13 +60,13 @@ export interface EnrollmentRequest {
  */
 export async function requestEnrollment(request: EnrollmentRequest): Promise<Enrollment> {
   const now = request.now ?? Date.now;
-  const timeoutMs = request.timeoutMs ?? 15_000;
+  const timeout = request.timeout ?? ENROLL_TIMEOUT;
   const transport = new SyncTransport({
     baseUrl: request.backendUrl,
     deviceId: request.deviceId,
     privateKey: request.key.privateKey,
     now,
-    timeoutMs,
+    timeoutMs: timeout.ms,
     maxResponseBytes: 1024 * 1024,
   });
   const body = Buffer.from(JSON.stringify({ deviceId: request.deviceId, enrollmentCode: request.code, publicKey: rawPublicKey(request.key.publicKey) }));
@@ -70,7 +74,7 @@ export async function requestEnrollment(request: EnrollmentRequest): Promise<Enr
   try {
     reply = await transport.request('POST', paths.enroll, body);
   } catch (e) {
-    throw backendUnreachable(e, checkBackendUrl(request.backendUrl), timeoutMs);
+    throw backendUnreachable(e, checkBackendUrl(request.backendUrl), timeout);
   }
   if (reply.status !== 201) throw refusal(reply, now());
   const answer = enrollResponseShape.safeParse(reply.json());
@@ -102,7 +106,7 @@ export interface EnrollOptions {
   readonly deviceId: string;
   readonly keyFile: string;
   readonly enrollmentFile: string;
-  readonly timeoutMs?: number;
+  readonly timeout?: RequestTimeout;
   readonly now?: () => number;
 }
 

@@ -195,6 +195,21 @@ describe('validator provision', () => {
     expect(disk()).toEqual({ state: null, etc: null });
   });
 
+  it('a list fetch that times out names sync.requestTimeoutSeconds, not --timeout (which is the enrollment\'s)', async () => {
+    mkdirSync(join(dir.path, 'etc', 'validator'), { recursive: true });
+    writeFileSync(target.configFile, JSON.stringify({ sync: { requestTimeoutSeconds: 1 } }));
+    const proxy = new FaultProxy(Number(new URL(backend.url).port), (method, url) => (url.includes('/denylist') ? { kind: 'hang' } : { kind: 'pass' }));
+    const url = `http://127.0.0.1:${await proxy.listen()}`;
+    try {
+      const report = await provisionWith(target, { deviceId: DEVICE, backend: url, code: backend.code(), timeout: 30 });
+      expect(report.enrollment).toBe('new');
+      expect(report.lists.denyList.problem).toBe(`${url} did not answer within 1 s: check the network, or allow longer with sync.requestTimeoutSeconds in ${target.configFile}`);
+      expect(report.lists.fares).toMatchObject({ version: 'qom-1404.1', problem: null });
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it.runIf(hasOpenssl())('a backend whose TLS certificate is not trusted changes nothing and says to check the URL and the clock', async () => {
     const tls = await selfSignedServer(join(dir.path, 'tls'));
     try {

@@ -60,18 +60,19 @@ export async function fetchLists(options: FetchListsOptions): Promise<FetchedLis
     const settings = { repeatWindowMs: config.fares.repeatWindowSeconds * 1000, negativeAllowance: config.fares.negativeAllowance };
     const fares = new SwappableFarePolicy(new ScheduledFarePolicy(bundles, settings, systemClock));
     const backendKey = publicKeyFromRaw(enrollment.backendPublicKey);
-    const timeoutMs = config.sync.requestTimeoutSeconds * 1000;
+    // provision's --timeout is the enrollment's; the lists wait what the daemon's rounds wait.
+    const timeout = { ms: config.sync.requestTimeoutSeconds * 1000, setting: `sync.requestTimeoutSeconds in ${paths.configFile ?? 'the config'}` };
     const transport = new SyncTransport({
       baseUrl: enrollment.backendUrl,
       deviceId: enrollment.deviceId,
       privateKey: options.key.privateKey,
       now: Date.now,
-      timeoutMs,
+      timeoutMs: timeout.ms,
       maxResponseBytes: MAX_LIST_RESPONSE_BYTES,
     });
     const lists = syncLists({ stateDir: paths.stateDir, faresDir: paths.fareBundle, denyList, fares, backendKey });
     const deps: ListPullDeps = { transport, lists, backendKey, deviceId: enrollment.deviceId };
-    const unreachable = (e: unknown): string => backendUnreachable(e, enrollment.backendUrl, timeoutMs).message;
+    const unreachable = (e: unknown): string => backendUnreachable(e, enrollment.backendUrl, timeout).message;
 
     const denyStart = lists.denyListVersion();
     let denyProblem: string | null = null;

@@ -82,7 +82,7 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRep
     }
     const key = newKeyPair();
     try {
-      identity = { enrollment: await requestEnrollment({ backendUrl: input.backendUrl, code: input.code, deviceId: input.deviceId, key, timeoutMs: input.timeoutMs }), key };
+      identity = { enrollment: await requestEnrollment({ backendUrl: input.backendUrl, code: input.code, deviceId: input.deviceId, key, timeout: { ms: input.timeoutMs, setting: '--timeout' } }), key };
     } catch (e) {
       if (!isValidatorError(e)) throw e;
       throw new ValidatorError(e.code, `nothing was changed: ${e.message}`, { cause: e });

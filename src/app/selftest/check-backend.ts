@@ -7,7 +7,7 @@ import { readPrivateKeyFile } from '../../../sync/contract/keys.ts';
 import { MAX_CLOCK_SKEW_MS } from '../../../sync/contract/signing.ts';
 import { MAX_LIST_RESPONSE_BYTES, paths as wirePaths } from '../../../sync/contract/wire.ts';
 import { replyError, SyncTransport, type TransportReply } from '../../../sync/client/transport.ts';
-import { backendUnreachable } from '../../../sync/client/unreachable.ts';
+import { backendUnreachable, type RequestTimeout } from '../../../sync/client/unreachable.ts';
 import { describeError } from '../../domain/errors.ts';
 import { CLOCK_TOLERANCE_MS, clockOffset } from '../diagnosis/judge-status.ts';
 import { readDenyListFacts } from '../diagnosis/state-on-disk.ts';
@@ -36,10 +36,10 @@ async function probeBackend(ctx: SelftestContext): Promise<CheckResult> {
   // npm start's receiver gets a new port at each start: a running daemon's URL is the one in use.
   const url = ctx.daemon?.syncState?.backend ?? ctx.config.sync.backendUrl ?? enrollment.backendUrl;
   const version = ctx.daemon?.denyList.version ?? listVersionOnDisk(ctx);
-  const timeoutMs = Math.min(ctx.timeoutMs, ctx.config.sync.requestTimeoutSeconds * 1000);
+  const timeout = requestTimeout(ctx);
   let transport: SyncTransport;
   try {
-    transport = new SyncTransport({ baseUrl: url, deviceId: enrollment.deviceId, privateKey, now: Date.now, timeoutMs, maxResponseBytes: MAX_LIST_RESPONSE_BYTES });
+    transport = new SyncTransport({ baseUrl: url, deviceId: enrollment.deviceId, privateKey, now: Date.now, timeoutMs: timeout.ms, maxResponseBytes: MAX_LIST_RESPONSE_BYTES });
   } catch (e) {
     return fail(NAME, describeError(e), 'set sync.backendUrl in the config, or enroll again with the backend\'s https:// URL');
   }
@@ -48,7 +48,7 @@ async function probeBackend(ctx: SelftestContext): Promise<CheckResult> {
   try {
     reply = await transport.request('GET', wirePaths.denylist(enrollment.deviceId, version), null);
   } catch (e) {
-    return fail(NAME, describeError(backendUnreachable(e, url, timeoutMs)), 'check this device\'s network (ip addr; ping the backend\'s host) and the URL; taps wait in the journal meanwhile');
+    return fail(NAME, describeError(backendUnreachable(e, url, timeout)), 'check this device\'s network (ip addr; ping the backend\'s host) and the URL; taps wait in the journal meanwhile');
   }
   ctx.measured.backendClockErrorMs = transport.clockErrorMs ?? clockErrorFromDate(reply, sentAt, Date.now());
   const as = `as ${enrollment.deviceId}`;
@@ -64,6 +64,15 @@ async function probeBackend(ctx: SelftestContext): Promise<CheckResult> {
     default:
       return fail(NAME, `${url} answered HTTP ${reply.status}: ${said(reply)}`, 'check that the URL is the sync backend\'s (contract v1), and ask its operators');
   }
+}
+
+/** The shorter of selftest's --timeout and the config's sync.requestTimeoutSeconds, named for a timeout's message. */
+function requestTimeout(ctx: SelftestContext): RequestTimeout {
+  const flag = ctx.timeoutMs;
+  const config = ctx.config.sync.requestTimeoutSeconds * 1000;
+  const key = `sync.requestTimeoutSeconds in ${ctx.paths.configFile ?? 'the config'}`;
+  if (flag === config) return { ms: flag, setting: `--timeout and ${key}` };
+  return flag < config ? { ms: flag, setting: '--timeout' } : { ms: config, setting: key };
 }
 
 function listVersionOnDisk(ctx: SelftestContext): string {
