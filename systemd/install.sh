@@ -7,22 +7,27 @@
 #   sudo systemd/install.sh                   build from this checkout and install
 #   sudo systemd/install.sh --dist DIR        install an existing build (DIR holds src/, device/, sync/)
 #   systemd/install.sh --dest-root DIR        a dry install into DIR: files only, no user, no systemctl
+#       [--node PATH]                         the Node to check the native modules with (default
+#                                             /usr/bin/node, else the one on PATH); a real install
+#                                             always checks with /usr/bin/node, which the unit runs
 #
 # It runs from a checkout whose node_modules is installed (npm ci) for this machine's Node.
 set -eu
 
 usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 
 CHECKOUT=$(cd "$(dirname "$0")/.." && pwd)
 DEST_ROOT=/
 DIST=
+NODE_GIVEN=
 while [ $# -gt 0 ]; do
   case "$1" in
     --dest-root) DEST_ROOT=${2:?--dest-root needs a directory}; shift 2 ;;
     --dist) DIST=${2:?--dist needs a directory}; shift 2 ;;
+    --node) NODE_GIVEN=${2:?--node needs a path}; shift 2 ;;
     -h|--help) usage 0 ;;
     *) echo "install.sh: unknown argument $1" >&2; usage 2 >&2 ;;
   esac
@@ -34,10 +39,16 @@ DEST_ROOT=${DEST_ROOT%/}
 APP=$DEST_ROOT/opt/qom-validator
 USER_NAME=validator
 NODE=/usr/bin/node
+if [ "$LIVE" = no ]; then
+  if [ -n "$NODE_GIVEN" ]; then NODE=$NODE_GIVEN
+  elif [ ! -x "$NODE" ]; then NODE=$(command -v node)
+  fi
+fi
 
 say() { echo "install.sh: $*"; }
 fail() { echo "install.sh: $*" >&2; exit 1; }
 
+[ "$LIVE" = yes ] && [ -n "$NODE_GIVEN" ] && { echo "install.sh: --node is for a dry install (--dest-root); the unit runs /usr/bin/node" >&2; exit 2; }
 if [ "$LIVE" = yes ] && [ "$(id -u)" -ne 0 ]; then
   fail "run it as root (sudo $0), or try it with --dest-root DIR"
 fi
@@ -75,6 +86,12 @@ rm -f "$STAGE/node_modules/.qom-setup-stamp"
 (cd "$STAGE" && npm prune --omit=dev --no-audit --no-fund --loglevel=error) || fail "npm prune failed (see above)"
 # bin/validator.js runs src/ through tsx when there is one: there must be none.
 [ ! -e "$STAGE/src" ] || fail "$STAGE/src exists; the service must run the build"
+# The native modules were built for the checkout's Node: each must load with the one the unit runs, in the
+# staged tree, or the service would fail at its first start. On failure the working install stays.
+if ! "$NODE" "$CHECKOUT/scripts/native-modules.mjs" "$STAGE"; then
+  rm -rf "$STAGE"
+  fail "native modules do not load with $NODE ($("$NODE" --version)), see above: the install in $APP is unchanged. Run npm ci (or npm rebuild) in $CHECKOUT with that Node first, then install again"
+fi
 rm -rf "$APP.old"
 [ -d "$APP" ] && mv "$APP" "$APP.old"
 mv "$STAGE" "$APP"

@@ -77,6 +77,46 @@ describe('systemd/install.sh --dest-root', () => {
     expect(existsSync(`${rules}.new`)).toBe(false);
   }, 120_000);
 
+  it('keeps the working install when a native module does not load with the Node the unit runs', () => {
+    // A Node under which better-sqlite3's binding fails as one built for another Node's ABI does.
+    const fake = mkdtempSync(join(tmpdir(), 'qom-fake-node-'));
+    writeFileSync(
+      join(fake, 'abi.cjs'),
+      `const Module = require('node:module');
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  if (request === 'better-sqlite3') throw new Error('better_sqlite3.node was compiled against a different Node.js version using NODE_MODULE_VERSION 108');
+  return load.call(this, request, ...rest);
+};
+`,
+    );
+    writeFileSync(join(fake, 'node'), `#!/bin/sh\nNODE_OPTIONS="--require ${join(fake, 'abi.cjs')}" exec "${process.execPath}" "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(app, 'still-the-old-install'), '');
+    try {
+      const run = spawnSync('sh', [join(ROOT, 'systemd/install.sh'), '--dest-root', dest, '--dist', join(app, 'dist'), '--node', join(fake, 'node')], { encoding: 'utf8' });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('better-sqlite3 does not load with Node');
+      expect(run.stderr).toContain('NODE_MODULE_VERSION 108');
+      expect(run.stderr).toContain(`the install in ${app} is unchanged`);
+      expect(run.stderr).not.toContain('sd-notify does not load');
+      expect(existsSync(join(app, 'still-the-old-install'))).toBe(true);
+      expect(existsSync(join(app, 'dist/src/cli/main.js'))).toBe(true);
+      expect(existsSync(`${app}.new`) || existsSync(`${app}.old`)).toBe(false);
+    } finally {
+      rmSync(fake, { recursive: true, force: true });
+      rmSync(join(app, 'still-the-old-install'), { force: true });
+    }
+  }, 120_000);
+
+  it('checks every native module scripts/setup.mjs builds', () => {
+    const setup = readFileSync(join(ROOT, 'scripts/setup.mjs'), 'utf8');
+    const list = /const NATIVE_MODULES = \[([\s\S]*?)\n\];/.exec(setup)?.[1] ?? '';
+    const names = [...list.matchAll(/name: '([^']+)'/g)].map((m) => m[1]);
+    expect(names.length).toBeGreaterThan(0);
+    const checked = readFileSync(join(ROOT, 'scripts/native-modules.mjs'), 'utf8');
+    for (const name of names) expect(checked).toContain(`name: '${name}'`);
+  });
+
   it('can run again: the code is replaced, rules a technician filled in are kept and the shipped ones put beside', () => {
     const rules = join(dest, 'etc/udev/rules.d/99-qom-validator.rules');
     appendFileSync(rules, '# filled in on the bus\n');
