@@ -1,6 +1,6 @@
 /** `validator selftest`: every check in order, each result handed on as it comes (device checks take seconds). */
-import { askDaemon } from '../diagnosis/gather-status.ts';
-import { defaultConfig, looksSimulated, readConfig, readEnrollmentRecord } from '../diagnosis/state-on-disk.ts';
+import { readSetup } from '../diagnosis/read-setup.ts';
+import { looksSimulated } from '../diagnosis/state-on-disk.ts';
 import type { Paths } from '../paths.ts';
 import { checkBackend, checkClock } from './check-backend.ts';
 import { checkConfig } from './check-config.ts';
@@ -47,22 +47,19 @@ export interface SelftestSetup {
 
 export async function runSelftest(options: SelftestOptions, onSetup: (s: SelftestSetup) => void, onResult: (r: CheckResult) => void): Promise<CheckResult[]> {
   const { paths } = options;
-  const answer = await askDaemon(paths);
-  const daemon = 'report' in answer ? answer.report : null;
-  const config = readConfig(daemon ? { ...paths, configFile: daemon.configFile } : paths);
-  const enrollment = readEnrollmentRecord(paths);
+  const { daemon, inUse, config, configProblem, enrollment, enrollmentProblem, notRunning } = await readSetup(paths);
   const ctx: SelftestContext = {
-    paths: daemon ? { ...paths, configFile: daemon.configFile } : paths,
-    config: config.ok ? config.value : defaultConfig(),
-    configProblem: config.ok ? null : config.problem,
+    paths: inUse,
+    config,
+    configProblem,
     daemon,
     mode: daemon?.mode ?? ((options.simulate ?? looksSimulated(paths)) ? 'simulation' : 'hardware'),
-    enrollment: enrollment.ok ? enrollment.value : null,
-    enrollmentProblem: enrollment.ok ? null : enrollment.problem,
+    enrollment,
+    enrollmentProblem,
     timeoutMs: options.timeoutMs,
     measured: { backendClockErrorMs: null, gpsClockErrorMs: null },
   };
-  onSetup({ running: daemon !== null, pid: daemon?.pid ?? null, mode: ctx.mode, notRunning: 'notRunning' in answer ? answer.notRunning : null });
+  onSetup({ running: daemon !== null, pid: daemon?.pid ?? null, mode: ctx.mode, notRunning });
   const results: CheckResult[] = [];
   for (const check of CHECKS) {
     for (const result of await check(ctx)) {
