@@ -6,12 +6,14 @@
  * bundle in fares/), and a first boot (an empty state directory). For comparison, the same on a file-by-file
  * tsc build (tsconfig.build.json), which the install does not ship.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ChildDaemon } from '../test/support/child-daemon.ts';
+import { FakeNotifySocket } from '../test/support/fake-notify-socket.ts';
+import { summarize } from './percentiles.ts';
 
 export const COLD_START_GOAL_MS = 1_000;
 const RUNS = Number(process.env['COLD_START_RUNS'] ?? 10);
@@ -35,73 +37,26 @@ export interface ColdStartResult {
   readonly loadAfter: number;
 }
 
-/** Receives sd_notify datagrams on a socket path (socat), and tells when READY=1 arrives. */
-class FakeNotifySocket {
-  private text = '';
-  private waiter: (() => void) | null = null;
-  private constructor(
-    readonly path: string,
-    private readonly socat: ChildProcess,
-  ) {
-    socat.stdout?.on('data', (b: Buffer) => {
-      this.text += b.toString();
-      if (this.waiter && this.text.includes('READY=1')) this.waiter();
-    });
-  }
-
-  static async open(path: string): Promise<FakeNotifySocket> {
-    const socat = spawn('socat', ['-u', `UNIX-RECV:${path}`, 'STDOUT'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    for (let i = 0; i < 200 && spawnSync('test', ['-S', path]).status !== 0; i++) await new Promise((r) => setTimeout(r, 10));
-    return new FakeNotifySocket(path, socat);
-  }
-
-  /** Resolves once READY=1 has come since the last reset. */
-  ready(): Promise<void> {
-    if (this.text.includes('READY=1')) return Promise.resolve();
-    return new Promise((resolve) => (this.waiter = resolve));
-  }
-
-  reset(): void {
-    this.text = '';
-    this.waiter = null;
-  }
-
-  close(): void {
-    this.socat.kill();
-  }
-}
-
-/** ms from spawn to READY=1 for one start of the daemon; the daemon is then stopped with SIGTERM. */
+/** ms from spawn to the READY=1 datagram's arrival for one start of the daemon; the daemon is then stopped with SIGTERM. */
 async function timeOneStart(app: string, stateDir: string, notify: FakeNotifySocket): Promise<number> {
-  notify.reset();
   const start = performance.now();
-  const child = spawn(process.execPath, [join(app, 'bin/validator.js'), 'run', '--simulate', '--no-panel', '--state-dir', stateDir], {
-    cwd: '/',
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', NOTIFY_SOCKET: notify.path },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
-  const exited = once(child, 'exit');
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no READY=1 within ${READY_TIMEOUT_MS} ms: ${stderr}`)), READY_TIMEOUT_MS).unref());
-  const failed = exited.then(() => {
-    throw new Error(`the daemon exited before READY=1: ${stderr}`);
+  const daemon = ChildDaemon.start(stateDir, { NOTIFY_SOCKET: notify.address }, { bin: join(app, 'bin/validator.js'), cwd: '/' });
+  const failed = daemon.exited().then(() => {
+    throw new Error(`the daemon exited before READY=1: ${daemon.stderr.join('')}`);
   });
   try {
-    await Promise.race([notify.ready(), failed, timeout]);
-    return performance.now() - start;
+    // The notice carries its arrival time: next()'s polling adds nothing to the figure.
+    const ready = await Promise.race([notify.next((l) => l === 'READY=1', READY_TIMEOUT_MS, start), failed]);
+    return ready.at - start;
   } finally {
     failed.catch(() => undefined);
-    child.kill('SIGTERM');
-    await exited;
+    await daemon.stop('SIGTERM');
   }
 }
 
+/** Median (nearest rank, as every other bench reports it), min and max of the starts. */
 function times(samples: number[]): StartTimes {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  const median = sorted.length % 2 === 1 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { samplesMs: samples, medianMs: median, minMs: sorted[0]!, maxMs: sorted.at(-1)! };
+  return { samplesMs: samples, medianMs: summarize(samples).p50, minMs: Math.min(...samples), maxMs: Math.max(...samples) };
 }
 
 /** A dry install into `root` (systemd/install.sh --dest-root), optionally of a given build. */
@@ -150,7 +105,7 @@ export async function runColdStartBench(scratch: string): Promise<ColdStartResul
       loadAfter: loadavg()[0]!,
     };
   } finally {
-    notify.close();
+    await notify.close();
   }
 }
 
