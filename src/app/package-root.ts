@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,6 +7,12 @@ import { fileURLToPath } from 'node:url';
  * dist/src/app/ three in a build (npm run build), so the root is found, not counted.
  */
 export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+/** The version in package.json: what this install runs. */
+export function softwareVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
 
 function findPackageRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { daemonLogger } from '../app/logging.ts';
-import { PACKAGE_ROOT } from '../app/package-root.ts';
+import { softwareVersion } from '../app/package-root.ts';
 import { resolvePaths } from '../app/paths.ts';
 import { startValidator } from '../app/start-validator.ts';
 import { systemdSupervisor } from '../app/systemd/systemd-supervisor.ts';
@@ -71,10 +69,4 @@ export async function runCommand(options: RunOptions): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     running.onQuitRequested(() => stop('quit key'));
   });
-}
-
-/** The version in package.json: what this install runs. */
-export function softwareVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { gatherStatus } from '../app/diagnosis/gather-status.ts';
 import { resolvePaths } from '../app/paths.ts';
 import type { FeedbackHealth } from '../ports/feedback-unit.ts';
-import { softwareVersion } from './run-command.ts';
+import { softwareVersion } from '../app/package-root.ts';
 import { formatStatusTable } from './status-table.ts';
 
 export interface StatusCommandOptions {
