@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { gatherStatus } from '../app/diagnosis/gather-status.ts';
 import { resolvePaths } from '../app/paths.ts';
-import type { FeedbackHealth } from '../ports/feedback-unit.ts';
 import { softwareVersion } from '../app/package-root.ts';
 import { formatStatusTable } from './status-table.ts';
 
@@ -32,11 +31,4 @@ export async function statusCommand(options: StatusCommandOptions): Promise<numb
   const doc = await gatherStatus({ paths, softwareVersion: softwareVersion(), simulate: options.simulate ?? null, now: Date.now });
   process.stdout.write(options.json ? JSON.stringify(doc) + '\n' : formatStatusTable(doc));
   return doc.running && doc.problems.length === 0 ? 0 : 1;
-}
-
-/** "up (/dev/ttyUSB0 at 115200 baud)", or "DOWN since …: no ack after 3 sends (…)". */
-export function formatFeedback(h: FeedbackHealth): string {
-  const since = h.since === null ? '' : ` since ${new Date(h.since).toISOString()}`;
-  if (h.state === 'down') return `DOWN${since}: ${h.lastError ?? 'no answer'} (${h.detail}); taps go on`;
-  return `${h.state}${since} (${h.detail})${h.lastError ? `, last error: ${h.lastError}` : ''}`;
 }
