@@ -6,25 +6,16 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ErrorCode, ValidatorError } from '../domain/errors.ts';
-import { fileSize } from './disk.ts';
 import { IntentStore } from './intent-store.ts';
 import { toJournalError } from './journal-error.ts';
-import { Meta, MetaKey } from './meta.ts';
-import { schemaVersion } from './migrate.ts';
+import { storedStats, type StoredStats } from './journal-stats.ts';
+import { Meta } from './meta.ts';
 import { TapStore } from './tap-store.ts';
 import type { TapRecord, VerifyReport } from './types.ts';
 import { verifyJournal } from './verify.ts';
 
 /** The journal's figures as a reader sees them (JournalStats without the free space, which is the filesystem's). */
-export interface ReadOnlyStats {
-  readonly path: string;
-  readonly lastSeq: number;
-  readonly records: number;
-  readonly openIntents: number;
-  readonly syncedThrough: number;
-  readonly sizeBytes: number;
-  readonly schemaVersion: number;
-}
+export type ReadOnlyStats = StoredStats;
 
 export class ReadOnlyJournal {
   private readonly meta: Meta;
@@ -62,15 +53,7 @@ export class ReadOnlyJournal {
   }
 
   stats(): ReadOnlyStats {
-    return this.read('read journal stats', () => ({
-      path: this.path,
-      lastSeq: this.taps.head().seq,
-      records: this.taps.count(),
-      openIntents: this.intents.openCount(),
-      syncedThrough: this.meta.int(MetaKey.SyncedThrough, 0),
-      sizeBytes: fileSize(this.path) + fileSize(`${this.path}-wal`),
-      schemaVersion: schemaVersion(this.db),
-    }));
+    return this.read('read journal stats', () => storedStats(this.db, this.path, { taps: this.taps, intents: this.intents, meta: this.meta }));
   }
 
   /** Records with seq > sinceSeq, ascending, at most `limit`. */

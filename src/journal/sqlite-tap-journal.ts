@@ -6,12 +6,12 @@ import type { Clock } from '../domain/time.ts';
 import type { Logger } from '../log/logger.ts';
 import { checkIntent } from './check-intent.ts';
 import { checkTapFields } from './check-tap-fields.ts';
-import { fileSize, type StatFs } from './disk.ts';
+import type { StatFs } from './disk.ts';
 import { IntentStore } from './intent-store.ts';
 import { isStorageFailure, toJournalError } from './journal-error.ts';
+import { storedStats } from './journal-stats.ts';
 import { beginDebitInTx, resolveDebitInTx } from './debit-rules.ts';
 import { Meta, MetaKey, type Continuation } from './meta.ts';
-import { schemaVersion } from './migrate.ts';
 import { deletePrunable, markSyncedInTx, type PruneResult } from './retention.ts';
 import { TapStore } from './tap-store.ts';
 import type { DebitIntent, JournalStats, SyncPosition, TapFields, TapJournal, TapRecord, VerifyReport, WireRecord } from './types.ts';
@@ -132,20 +132,7 @@ export class SqliteTapJournal implements TapJournal {
   }
 
   stats(): JournalStats {
-    return this.read('read journal stats', () => {
-      const head = this.taps.head();
-      return {
-        path: this.deps.path,
-        lastSeq: head.seq,
-        lastHash: head.hash,
-        records: this.taps.count(),
-        openIntents: this.intents.openCount(),
-        syncedThrough: this.meta.int(MetaKey.SyncedThrough, 0),
-        sizeBytes: fileSize(this.deps.path) + fileSize(`${this.deps.path}-wal`),
-        freeBytes: this.freeBytes(),
-        schemaVersion: schemaVersion(this.db),
-      };
-    });
+    return this.read('read journal stats', () => ({ ...storedStats(this.db, this.deps.path, { taps: this.taps, intents: this.intents, meta: this.meta }), freeBytes: this.freeBytes() }));
   }
 
   syncPosition(): SyncPosition {
