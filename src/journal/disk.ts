@@ -1,6 +1,5 @@
-/** The filesystem facts the journal acts on: free space, directory fsync, file sizes. */
+/** The filesystem facts the journal acts on: free space, file sizes (directory fsync is the durable-file helper's). */
 import { statfsSync, statSync } from 'node:fs';
-import { syncDirectorySync } from '../fs/durable-file.ts';
 
 export interface FreeSpace {
   /** Bytes an unprivileged process may still write (f_bavail × f_bsize). */
@@ -15,9 +14,6 @@ export const systemStatFs: StatFs = (dir) => {
   const s = statfsSync(dir);
   return { freeBytes: s.bavail * s.bsize };
 };
-
-/** Makes a directory entry change (a new file, a rename) durable: without it a power cut can undo the rename. */
-export const fsyncDirectory = syncDirectorySync;
 
 /** Size of a file in bytes, 0 when it does not exist. */
 export function fileSize(path: string): number {

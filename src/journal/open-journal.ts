@@ -3,9 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { ErrorCode, isValidatorError, ValidatorError } from '../domain/errors.ts';
+import { syncDirectorySync } from '../fs/durable-file.ts';
 import { checkExisting, openConnection } from './connection.ts';
 import { salvageTail, type Salvage } from './damaged-journal.ts';
-import { fsyncDirectory, systemStatFs, type StatFs } from './disk.ts';
+import { systemStatFs, type StatFs } from './disk.ts';
 import { toJournalError } from './journal-error.ts';
 import { Meta, MetaKey } from './meta.ts';
 import { migrate } from './migrate.ts';
@@ -43,7 +44,7 @@ export function openJournal(options: JournalOptions): SqliteTapJournal {
   }
   try {
     // The database file may be new: make its directory entry durable too.
-    fsyncDirectory(dir);
+    syncDirectorySync(dir);
   } catch (e) {
     db.close();
     throw toJournalError(e, `sync directory ${dir}`, path);

@@ -1,7 +1,7 @@
 /** Moves a damaged journal aside, never deleting it: its taps are money and may still be exported. */
 import { existsSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fsyncDirectory } from './disk.ts';
+import { syncDirectorySync } from '../fs/durable-file.ts';
 
 // The -wal and -shm files keep their suffix after the new name, so that SQLite opening the moved
 // database still finds its WAL (which may hold the newest commits) when readDamagedJournal reads it.
@@ -15,7 +15,7 @@ export function moveAside(path: string, now: number): string {
   for (const suffix of companions) {
     if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
   }
-  fsyncDirectory(dirname(path));
+  syncDirectorySync(dirname(path));
   return aside;
 }
 
