@@ -4,6 +4,7 @@
  * tap journals them and writes them onto the card.
  */
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { callControl } from '../control/control-client.ts';
 import { ErrorCode, isValidatorError, ValidatorError } from '../domain/errors.ts';
 import { writeFileDurably } from '../fs/durable-file.ts';
@@ -46,6 +47,8 @@ export async function assign(options: AssignOptions): Promise<AssignReport> {
     throw new ValidatorError(ErrorCode.BadRequest, 'nothing to assign: give --vehicle V, --route R, or both');
   }
   const paths = resolvePaths({ stateDir: options.stateDir, config: configFile });
+  // Absolute, as the daemon names the file it reads (and as paths.configFile is): the report and the request say it so.
+  const absoluteFile = resolve(configFile);
   const existing = readConfigDocument(configFile);
   if (existing === null) {
     throw new ValidatorError(ErrorCode.InvalidState, `there is no config file at ${configFile}: provision this validator first (validator provision), or name the file with --config`);
@@ -67,12 +70,12 @@ export async function assign(options: AssignOptions): Promise<AssignReport> {
   const fileChanged = text !== existing.text;
   if (fileChanged) await writeFileDurably(configFile, text, { mode, owner: { uid: stat.uid, gid: stat.gid } });
   return {
-    configFile: paths.configFile ?? configFile,
+    configFile: absoluteFile,
     before: { vehicle: config.device.vehicle, route: config.device.route },
     after: assignmentAfter(config.device, change),
     fileChanged,
     mode,
-    daemon: await tellDaemon(paths.controlSocket, change, paths.configFile ?? configFile),
+    daemon: await tellDaemon(paths.controlSocket, change, absoluteFile),
   };
 }
 
