@@ -34,6 +34,11 @@ export interface StatusReport {
   readonly syncState?: SyncState | null;
 }
 
+/** "in service", or "out of service: " and every problem: how STATUS= and the heartbeat word the service state. */
+export function serviceSummary(problems: readonly string[]): string {
+  return problems.length === 0 ? 'in service' : `out of service: ${problems.join('; ')}`;
+}
+
 /** How the daemon names an absent reader among its `problems`. */
 export function absentReaderProblem(id: string, reason: string): string {
   return `reader ${id} absent: ${reason}`;

@@ -2,6 +2,7 @@ import { combineLatest, filter, merge, skip, take, type Subscription } from 'rxj
 import type { Logger } from '../log/logger.ts';
 import type { CardReader } from '../ports/card-reader.ts';
 import type { ServiceSupervisor } from '../ports/service-supervisor.ts';
+import { serviceSummary } from './status-report.ts';
 import type { TapLoopProbe } from './tap-loop-probe.ts';
 
 /** What the STATUS line says: why the validator cannot take taps (none: in service), and taps not yet synced. */
@@ -118,8 +119,7 @@ export class Supervision {
   private statusText(): string {
     const { problems, backlog } = this.options.state();
     const all = this.unhealthy === null ? problems : [this.unhealthy, ...problems];
-    const state = all.length === 0 ? 'in service' : `out of service: ${all.join('; ')}`;
-    return `${state} · ${backlog} ${backlog === 1 ? 'tap' : 'taps'} not yet synced`;
+    return `${serviceSummary(all)} · ${backlog} ${backlog === 1 ? 'tap' : 'taps'} not yet synced`;
   }
 
   private startWatchdog(intervalMs: number): void {

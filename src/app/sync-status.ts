@@ -3,7 +3,7 @@ import type { HeartbeatSource } from '../../sync/client/ports.ts';
 import type { ExportResult } from '../../sync/client/export-unsynced.ts';
 import type { RoundResult, SyncState } from '../../sync/client/sync-client.ts';
 import { gpsSummary } from './start-gps.ts';
-import type { StatusReport } from './status-report.ts';
+import { serviceSummary, type StatusReport } from './status-report.ts';
 
 /** What the app needs of the sync client. */
 export interface SyncHandle {
@@ -37,7 +37,7 @@ export function heartbeatFrom(report: StatusReport): ReturnType<HeartbeatSource>
     // The receiver, its fix and stop, and the system clock against GPS time.
     gps: gpsSummary(report.gps),
     display: [
-      report.problems.length === 0 ? 'in service' : `out of service: ${report.problems.join('; ')}`,
+      serviceSummary(report.problems),
       ...report.feedback.map((f) => `${f.id} feedback unit ${f.health.state}${f.health.lastError ? ` (${f.health.lastError})` : ''}`),
     ].join('; '),
     freeDiskBytes: report.journal.freeBytes,
