@@ -14,13 +14,12 @@ import { SwappableFarePolicy } from '../../fares/swappable-fare-policy.ts';
 import { silentLogger } from '../../log/logger.ts';
 import type { Enrollment } from '../../../sync/client/enrollment.ts';
 import { pullDenyList, pullFares, type ListPull, type ListPullDeps } from '../../../sync/client/list-pull.ts';
-import { replyError, SyncTransport, type DownloadProgress } from '../../../sync/client/transport.ts';
+import { replyError, type DownloadProgress } from '../../../sync/client/transport.ts';
 import { backendUnreachable } from '../../../sync/client/unreachable.ts';
-import { publicKeyFromRaw, type KeyPair } from '../../../sync/contract/keys.ts';
-import { MAX_LIST_RESPONSE_BYTES } from '../../../sync/contract/wire.ts';
+import type { KeyPair } from '../../../sync/contract/keys.ts';
 import { bundleDirsIn } from '../fare-bundle-dirs.ts';
 import type { Paths } from '../paths.ts';
-import { syncLists } from '../sync-lists.ts';
+import { syncTransport } from '../start-sync.ts';
 
 /** Deltas applied one a request (docs/sync-protocol.md); a backend still sending more after this many is not converging. */
 const MAX_DENY_LIST_PULLS = 50;
@@ -59,20 +58,11 @@ export async function fetchLists(options: FetchListsOptions): Promise<FetchedLis
     const bundles = bundleDirsIn(paths.fareBundle).map((dir) => requireBundle(loadFareBundleDir(dir), dir));
     const settings = { repeatWindowMs: config.fares.repeatWindowSeconds * 1000, negativeAllowance: config.fares.negativeAllowance };
     const fares = new SwappableFarePolicy(new ScheduledFarePolicy(bundles, settings, systemClock));
-    const backendKey = publicKeyFromRaw(enrollment.backendPublicKey);
-    // provision's --timeout is the enrollment's; the lists wait what the daemon's rounds wait.
-    const timeout = { ms: config.sync.requestTimeoutSeconds * 1000, setting: `sync.requestTimeoutSeconds in ${paths.configFile ?? 'the config'}` };
-    const transport = new SyncTransport({
-      baseUrl: enrollment.backendUrl,
-      deviceId: enrollment.deviceId,
-      privateKey: options.key.privateKey,
-      now: Date.now,
-      timeoutMs: timeout.ms,
-      maxResponseBytes: MAX_LIST_RESPONSE_BYTES,
-    });
-    const lists = syncLists({ stateDir: paths.stateDir, faresDir: paths.fareBundle, denyList, fares, backendKey });
-    const deps: ListPullDeps = { transport, lists, backendKey, deviceId: enrollment.deviceId };
-    const unreachable = (e: unknown): string => backendUnreachable(e, enrollment.backendUrl, timeout).message;
+    // provision's --timeout is the enrollment's; the lists wait what the daemon's rounds wait (the config's).
+    const sync = syncTransport(config, paths, enrollment, options.key.privateKey);
+    const lists = sync.lists(denyList, fares);
+    const deps: ListPullDeps = { transport: sync.transport, lists, backendKey: sync.backendKey, deviceId: enrollment.deviceId };
+    const unreachable = (e: unknown): string => backendUnreachable(e, sync.backendUrl, sync.timeout).message;
 
     const denyStart = lists.denyListVersion();
     let denyProblem: string | null = null;

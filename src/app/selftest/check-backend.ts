@@ -5,14 +5,14 @@
  */
 import { readPrivateKeyFile } from '../../../sync/contract/keys.ts';
 import { MAX_CLOCK_SKEW_MS } from '../../../sync/contract/signing.ts';
-import { MAX_LIST_RESPONSE_BYTES, paths as wirePaths } from '../../../sync/contract/wire.ts';
-import { replyError, SyncTransport, type TransportReply } from '../../../sync/client/transport.ts';
+import { paths as wirePaths } from '../../../sync/contract/wire.ts';
+import { replyError, type TransportReply } from '../../../sync/client/transport.ts';
 import { backendUnreachable, type RequestTimeout } from '../../../sync/client/unreachable.ts';
 import { describeError } from '../../domain/errors.ts';
 import { CLOCK_TOLERANCE_MS, clockOffset } from '../diagnosis/judge-status.ts';
 import { readDenyListFacts } from '../diagnosis/state-on-disk.ts';
 import { NO_LIST_VERSION } from '../../deny-list/load-deny-list.ts';
-import { deviceKeyFile } from '../start-sync.ts';
+import { configTimeout, deviceKeyFile, syncTransport, type SyncWiring } from '../start-sync.ts';
 import { fail, pass, skip, type Check, type CheckResult, type SelftestContext } from './check.ts';
 
 const NAME = 'backend';
@@ -33,16 +33,16 @@ async function probeBackend(ctx: SelftestContext): Promise<CheckResult> {
   } catch (e) {
     return skip(NAME, `no usable device key to sign with (see device key): ${describeError(e)}`);
   }
-  // npm start's receiver gets a new port at each start: a running daemon's URL is the one in use.
-  const url = ctx.daemon?.syncState?.backend ?? ctx.config.sync.backendUrl ?? enrollment.backendUrl;
   const version = ctx.daemon?.denyList.version ?? listVersionOnDisk(ctx);
   const timeout = requestTimeout(ctx);
-  let transport: SyncTransport;
+  let wiring: SyncWiring;
   try {
-    transport = new SyncTransport({ baseUrl: url, deviceId: enrollment.deviceId, privateKey, now: Date.now, timeoutMs: timeout.ms, maxResponseBytes: MAX_LIST_RESPONSE_BYTES });
+    // npm start's receiver gets a new port at each start: a running daemon's URL is the one in use.
+    wiring = syncTransport(ctx.config, ctx.paths, enrollment, privateKey, { url: ctx.daemon?.syncState?.backend ?? null, timeout });
   } catch (e) {
     return fail(NAME, describeError(e), 'set sync.backendUrl in the config, or enroll again with the backend\'s https:// URL');
   }
+  const { transport, backendUrl: url } = wiring;
   const sentAt = Date.now();
   let reply: TransportReply;
   try {
@@ -69,10 +69,9 @@ async function probeBackend(ctx: SelftestContext): Promise<CheckResult> {
 /** The shorter of selftest's --timeout and the config's sync.requestTimeoutSeconds, named for a timeout's message. */
 function requestTimeout(ctx: SelftestContext): RequestTimeout {
   const flag = ctx.timeoutMs;
-  const config = ctx.config.sync.requestTimeoutSeconds * 1000;
-  const key = `sync.requestTimeoutSeconds in ${ctx.paths.configFile ?? 'the config'}`;
-  if (flag === config) return { ms: flag, setting: `--timeout and ${key}` };
-  return flag < config ? { ms: flag, setting: '--timeout' } : { ms: config, setting: key };
+  const config = configTimeout(ctx.config, ctx.paths);
+  if (flag === config.ms) return { ms: flag, setting: `--timeout and ${config.setting ?? 'the config'}` };
+  return flag < config.ms ? { ms: flag, setting: '--timeout' } : config;
 }
 
 function listVersionOnDisk(ctx: SelftestContext): string {
