@@ -16,6 +16,8 @@ export interface StatusReport {
   readonly configFile: string | null;
   /** Empty when in service; otherwise why not, most important first. */
   readonly problems: readonly string[];
+  /** The problems other than absent readers (which `readers` gives, each with its reason); absent from an older daemon. */
+  readonly problemsBesideReaders?: readonly string[];
   readonly readers: readonly { readonly id: string; readonly state: ReaderState }[];
   /** Each door's passenger feedback unit; a unit down does not stop taps (the journal is the record). */
   readonly feedback: readonly { readonly id: string; readonly health: FeedbackHealth }[];
@@ -45,7 +47,9 @@ export function absentReaderProblem(id: string, reason: string): string {
 }
 
 /** The daemon's problems other than its absent readers (which `readers` gives, each with its reason). */
-export function problemsBesideReaders(report: Pick<StatusReport, 'problems' | 'readers'>): string[] {
+export function problemsBesideReaders(report: Pick<StatusReport, 'problems' | 'problemsBesideReaders' | 'readers'>): string[] {
+  if (report.problemsBesideReaders !== undefined) return [...report.problemsBesideReaders];
+  // An older daemon does not say them apart: take its absent readers' own words out of `problems`.
   const readers = new Set(report.readers.flatMap((r) => (r.state.kind === 'absent' ? [absentReaderProblem(r.id, r.state.reason)] : [])));
   return report.problems.filter((p) => !readers.has(p));
 }

@@ -158,12 +158,22 @@ export class ValidatorApp {
 
   /** Why a door cannot take taps now, most important first; empty when in service. */
   problems(door: string | null): string[] {
-    const problems: string[] = [];
+    return [...this.problemsBesideReaders(), ...this.absentReaders(door)];
+  }
+
+  /** Why no door can take taps now, readers aside (the journal cannot record a debit). */
+  private problemsBesideReaders(): string[] {
     try {
       this.parts.journal.assertWritable();
+      return [];
     } catch (e) {
-      problems.push(describeError(e));
+      return [describeError(e)];
     }
+  }
+
+  /** Each absent reader (of `door`, or of every door when null), as a problem. */
+  private absentReaders(door: string | null): string[] {
+    const problems: string[] = [];
     for (const [id, state] of this.readerStates) {
       if ((door === null || door === id) && state.kind === 'absent') problems.push(absentReaderProblem(id, state.reason));
     }
@@ -179,6 +189,7 @@ export class ValidatorApp {
   status(): StatusReport {
     const { config, paths, journal, denyList, fares, hardware } = this.parts;
     const stats = journal.stats();
+    const besideReaders = this.problemsBesideReaders();
     return {
       // The stop the next tap would record: GPS's, or the configured one without GPS.
       device: { id: config.device.id, vehicle: config.device.vehicle, route: config.device.route, stop: this.stopNow() },
@@ -188,7 +199,8 @@ export class ValidatorApp {
       startedAt: this.startedAt.toISOString(),
       stateDir: paths.stateDir,
       configFile: paths.configFile,
-      problems: this.problems(null),
+      problems: [...besideReaders, ...this.absentReaders(null)],
+      problemsBesideReaders: besideReaders,
       readers: hardware.readers.map((r) => ({ id: r.id, state: this.readerStates.get(r.id) ?? { kind: 'absent', reason: 'not yet seen' } })),
       feedback: hardware.readers.map((r) => ({ id: r.id, health: hardware.feedbackFor(r.id).health() })),
       journal: stats,
