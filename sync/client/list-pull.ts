@@ -26,38 +26,56 @@ export type ListPull =
   | { readonly kind: 'refused'; readonly problem: string }
   | { readonly kind: 'failed'; readonly reply: TransportReply };
 
-/** Pulls the deny list once: a delta on the version held, or the newest full list. */
-export async function pullDenyList(deps: ListPullDeps): Promise<ListPull> {
+/** What differs between the deny list and the fare bundle; everything else about a pull is the same. */
+export interface PulledList {
+  /** As messages say it. */
+  readonly label: 'deny list' | 'fare bundle';
+  /** The SyncState field that keeps why its last body was refused. */
+  readonly problemKey: 'denyListProblem' | 'faresProblem';
+  readonly path: (deviceId: string, since: string) => string;
+  /** The version the device holds: what the pull asks since. */
+  readonly version: (lists: ListSink) => string;
+  /** Takes a body whose signature held; resolves with its version. */
+  readonly apply: (lists: ListSink, body: Buffer, signature: string) => Promise<string>;
+  /** The log line once a new one is taken. */
+  readonly applied: (version: string) => string;
+}
+
+/** The deny list: a delta on the version held, or the newest full list. */
+export const DENY_LIST: PulledList = {
+  label: 'deny list',
+  problemKey: 'denyListProblem',
+  path: paths.denylist,
+  version: (lists) => lists.denyListVersion(),
+  apply: (lists, body, signature) => lists.applyDenyList(body, signature),
+  applied: (version) => `deny list version ${version} from the backend in force`,
+};
+
+/** The newest fare bundle, when it is not the newest the device holds. */
+export const FARE_BUNDLE: PulledList = {
+  label: 'fare bundle',
+  problemKey: 'faresProblem',
+  path: paths.fares,
+  version: (lists) => lists.faresVersion(),
+  apply: (lists, body) => lists.applyFares(body),
+  applied: (version) => `fare bundle ${version} from the backend scheduled`,
+};
+
+/** Pulls `list` once: asks since the version held, checks the signature, hands the body to the ListSink. */
+export async function pullList(list: PulledList, deps: ListPullDeps): Promise<ListPull> {
   const { lists } = deps;
-  const version = lists.denyListVersion();
-  const reply = await get(deps, paths.denylist(deps.deviceId, version));
+  const version = list.version(lists);
+  const reply = await deps.transport.request('GET', list.path(deps.deviceId, version), null, deps.signal, deps.onProgress);
   if (reply.status === 304) return { kind: 'current', version };
   if (reply.status !== 200) return { kind: 'failed', reply };
   const signature = reply.header(HEADER_CONTENT_SIGNATURE);
   if (!(await signatureHolds(reply.body, signature, deps.backendKey))) {
-    return { kind: 'refused', problem: `deny list refused (signature missing or not the backend's, ${reply.body.length} bytes); keeping version ${version}` };
+    return { kind: 'refused', problem: `${list.label} refused (signature missing or not the backend's, ${reply.body.length} bytes); keeping version ${version}` };
   }
   try {
-    return { kind: 'applied', version: await lists.applyDenyList(reply.body, signature ?? ''), previous: version };
+    return { kind: 'applied', version: await list.apply(lists, reply.body, signature ?? ''), previous: version };
   } catch (e) {
-    return { kind: 'refused', problem: `deny list refused: ${describeFailure(e)}; keeping version ${version}` };
-  }
-}
-
-/** Pulls the newest fare bundle once, when it is not the newest the device holds. */
-export async function pullFares(deps: ListPullDeps): Promise<ListPull> {
-  const { lists } = deps;
-  const version = lists.faresVersion();
-  const reply = await get(deps, paths.fares(deps.deviceId, version));
-  if (reply.status === 304) return { kind: 'current', version };
-  if (reply.status !== 200) return { kind: 'failed', reply };
-  if (!(await signatureHolds(reply.body, reply.header(HEADER_CONTENT_SIGNATURE), deps.backendKey))) {
-    return { kind: 'refused', problem: `fare bundle refused (signature missing or not the backend's, ${reply.body.length} bytes); keeping ${version}` };
-  }
-  try {
-    return { kind: 'applied', version: await lists.applyFares(reply.body), previous: version };
-  } catch (e) {
-    return { kind: 'refused', problem: `fare bundle refused: ${describeFailure(e)}; keeping ${version}` };
+    return { kind: 'refused', problem: `${list.label} refused: ${describeFailure(e)}; keeping version ${version}` };
   }
 }
 
@@ -68,10 +86,6 @@ export function describeFailure(e: unknown): string {
     return typeof code === 'string' && !e.message.includes(code) ? `${e.message} (${code})` : e.message;
   }
   return String(e);
-}
-
-function get(deps: ListPullDeps, path: string): Promise<TransportReply> {
-  return deps.transport.request('GET', path, null, deps.signal, deps.onProgress);
 }
 
 /** Ed25519 over the whole body, on libuv's thread pool: a 150 MB list must not block the event loop. */

@@ -10,7 +10,7 @@ import type { Logger } from '../../src/log/logger.ts';
 import { ackShape, conflictShape, paths } from '../contract/wire.ts';
 import { exportUnsynced, type ExportResult } from './export-unsynced.ts';
 import { backoffDelay, retryAfterMs, type BackoffSettings } from './backoff.ts';
-import { describeFailure, pullDenyList, pullFares, type ListPull, type ListPullDeps } from './list-pull.ts';
+import { DENY_LIST, describeFailure, FARE_BUNDLE, pullList, type ListPullDeps, type PulledList } from './list-pull.ts';
 import type { HeartbeatSource, ListSink, SyncJournal } from './ports.ts';
 import { replyError, type SyncTransport, type TransportReply } from './transport.ts';
 
@@ -173,8 +173,8 @@ export class SyncClient {
     let uploaded = 0;
     try {
       uploaded = await this.upload();
-      await this.pullList('deny list', pullDenyList, (v) => `deny list version ${v} from the backend in force`);
-      await this.pullList('fares', pullFares, (v) => `fare bundle ${v} from the backend scheduled`);
+      await this.pullList(DENY_LIST);
+      await this.pullList(FARE_BUNDLE);
       if (now() - this.lastHeartbeatAt >= settings.heartbeatMs) await this.sendHeartbeat();
       this.failures = 0;
       this.state.lastSuccessAt = now();
@@ -282,21 +282,20 @@ export class SyncClient {
    * One list's pull in a round: an HTTP failure fails the round; a body refused (its reason kept for
    * status) or applied does not.
    */
-  private async pullList(what: 'deny list' | 'fares', pull: (deps: ListPullDeps) => Promise<ListPull>, applied: (version: string) => string): Promise<void> {
-    const pulled = await pull(this.listPullDeps());
-    const problem = what === 'deny list' ? 'denyListProblem' : 'faresProblem';
+  private async pullList(list: PulledList): Promise<void> {
+    const pulled = await pullList(list, this.listPullDeps());
     switch (pulled.kind) {
       case 'current':
         return;
       case 'failed':
-        throw this.failure(what, pulled.reply);
+        throw this.failure(list.label, pulled.reply);
       case 'refused':
-        this.state[problem] = pulled.problem;
+        this.state[list.problemKey] = pulled.problem;
         this.deps.log.error(pulled.problem);
         return;
       case 'applied':
-        this.state[problem] = null;
-        this.deps.log.info(applied(pulled.version));
+        this.state[list.problemKey] = null;
+        this.deps.log.info(list.applied(pulled.version));
         return;
     }
   }

@@ -13,7 +13,7 @@ import { NO_BUNDLE_VERSION, ScheduledFarePolicy } from '../../fares/scheduled-fa
 import { SwappableFarePolicy } from '../../fares/swappable-fare-policy.ts';
 import { silentLogger } from '../../log/logger.ts';
 import type { Enrollment } from '../../../sync/client/enrollment.ts';
-import { pullDenyList, pullFares, type ListPull, type ListPullDeps } from '../../../sync/client/list-pull.ts';
+import { DENY_LIST, FARE_BUNDLE, pullList, type ListPull, type ListPullDeps, type PulledList } from '../../../sync/client/list-pull.ts';
 import { replyError, type DownloadProgress } from '../../../sync/client/transport.ts';
 import { backendUnreachable } from '../../../sync/client/unreachable.ts';
 import type { KeyPair } from '../../../sync/contract/keys.ts';
@@ -71,7 +71,7 @@ export async function fetchLists(options: FetchListsOptions): Promise<FetchedLis
         denyProblem = `the backend still had a newer deny list after ${pulls} in a row`;
         break;
       }
-      const pulled = await pull('deny list', options, (onProgress) => pullDenyList({ ...deps, onProgress }), unreachable);
+      const pulled = await pull(DENY_LIST, options, deps, unreachable);
       if (pulled.kind === 'current') break;
       if (pulled.kind !== 'applied') {
         denyProblem = pulled.problem;
@@ -79,7 +79,7 @@ export async function fetchLists(options: FetchListsOptions): Promise<FetchedLis
       }
     }
     const faresStart = lists.faresVersion();
-    const faresPulled = await pull('fare bundle', options, (onProgress) => pullFares({ ...deps, onProgress }), unreachable);
+    const faresPulled = await pull(FARE_BUNDLE, options, deps, unreachable);
     await denyList.idle();
     return {
       denyList: {
@@ -104,16 +104,11 @@ export async function fetchLists(options: FetchListsOptions): Promise<FetchedLis
 type Pulled = Exclude<ListPull, { kind: 'failed' | 'refused' }> | { readonly kind: 'problem'; readonly problem: string };
 
 /** One pull with its download shown; an HTTP failure or no answer becomes a problem in words. */
-async function pull(
-  what: 'deny list' | 'fare bundle',
-  options: FetchListsOptions,
-  run: (onProgress: DownloadProgress) => Promise<ListPull>,
-  unreachable: (e: unknown) => string,
-): Promise<Pulled> {
-  const shown = options.onDownload(what);
+async function pull(list: PulledList, options: FetchListsOptions, deps: ListPullDeps, unreachable: (e: unknown) => string): Promise<Pulled> {
+  const shown = options.onDownload(list.label);
   let pulled: ListPull;
   try {
-    pulled = await run(shown.progress);
+    pulled = await pullList(list, { ...deps, onProgress: shown.progress });
   } catch (e) {
     const problem = unreachable(e);
     shown.done(`failed: ${problem}`);
