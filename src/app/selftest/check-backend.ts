@@ -33,7 +33,7 @@ async function probeBackend(ctx: SelftestContext): Promise<CheckResult> {
   } catch (e) {
     return skip(NAME, `no usable device key to sign with (see device key): ${describeError(e)}`);
   }
-  const version = ctx.daemon?.denyList.version ?? listVersionOnDisk(ctx);
+  const version = ctx.daemon?.denyList.version ?? ctx.found.denyListVersion ?? listVersionOnDisk(ctx);
   const timeout = requestTimeout(ctx);
   let wiring: SyncWiring;
   try {
@@ -74,6 +74,7 @@ function requestTimeout(ctx: SelftestContext): RequestTimeout {
   return flag < config.ms ? { ms: flag, setting: '--timeout' } : config;
 }
 
+/** Read here only when the deny-list check has not run first (it has, in validator selftest). */
 function listVersionOnDisk(ctx: SelftestContext): string {
   const read = readDenyListFacts(ctx.paths.stateDir);
   return read.ok ? read.value.version : NO_LIST_VERSION;

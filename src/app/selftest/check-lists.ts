@@ -10,6 +10,8 @@ export const checkDenyList: Check = (ctx) => {
   const name = 'deny list';
   // The list files are replaced whole (temp file, rename), so reading them beside a running daemon is safe.
   const read = readDenyListFacts(ctx.paths.stateDir);
+  // The backend check asks since this version: a whole list is not read and hashed a second time for it.
+  ctx.found.denyListVersion = read.ok ? read.value.version : NO_LIST_VERSION;
   if (!read.ok) return [fail(name, read.problem, 'move the damaged files aside and import the current full list: validator denylist import FILE')];
   const list = read.value;
   if (list.version === NO_LIST_VERSION) {

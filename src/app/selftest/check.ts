@@ -30,6 +30,8 @@ export interface SelftestContext {
   /** How long a device (reader, GPS, display) or the backend may take to answer. */
   readonly timeoutMs: number;
   readonly measured: { backendClockErrorMs: number | null; gpsClockErrorMs: number | null };
+  /** What a check read that a later one needs, so nothing is read twice: the deny list's version on disk (checkDenyList). */
+  readonly found: { denyListVersion: string | null };
 }
 
 /** A check: one or more lines (one a door for readers and displays). */

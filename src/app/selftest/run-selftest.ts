@@ -58,6 +58,7 @@ export async function runSelftest(options: SelftestOptions, onSetup: (s: Selftes
     enrollmentProblem,
     timeoutMs: options.timeoutMs,
     measured: { backendClockErrorMs: null, gpsClockErrorMs: null },
+    found: { denyListVersion: null },
   };
   onSetup({ running: daemon !== null, pid: daemon?.pid ?? null, mode: ctx.mode, notRunning });
   const results: CheckResult[] = [];
