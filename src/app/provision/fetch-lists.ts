@@ -7,9 +7,7 @@ import type { Config } from '../../config/schema.ts';
 import { DenyListStore } from '../../deny-list/deny-list-store.ts';
 import { NO_LIST_VERSION } from '../../deny-list/load-deny-list.ts';
 import { systemClock } from '../../domain/time.ts';
-import { loadFareBundleDir } from '../../fares/read-bundle-dir.ts';
-import { requireBundle } from '../../fares/load-fare-bundle.ts';
-import { NO_BUNDLE_VERSION, ScheduledFarePolicy } from '../../fares/scheduled-fare-policy.ts';
+import { NO_BUNDLE_VERSION } from '../../fares/scheduled-fare-policy.ts';
 import { SwappableFarePolicy } from '../../fares/swappable-fare-policy.ts';
 import { silentLogger } from '../../log/logger.ts';
 import type { Enrollment } from '../../../sync/client/enrollment.ts';
@@ -18,6 +16,7 @@ import { replyError, type DownloadProgress } from '../../../sync/client/transpor
 import { backendUnreachable } from '../../../sync/client/unreachable.ts';
 import type { KeyPair } from '../../../sync/contract/keys.ts';
 import { bundleDirsIn } from '../fare-bundle-dirs.ts';
+import { fareSchedule } from '../fare-schedule.ts';
 import type { Paths } from '../paths.ts';
 import { syncTransport } from '../start-sync.ts';
 
@@ -55,9 +54,7 @@ export async function fetchLists(options: FetchListsOptions): Promise<FetchedLis
   const { config, paths, enrollment } = options;
   const denyList = DenyListStore.open({ stateDir: paths.stateDir, clock: systemClock, log: silentLogger });
   try {
-    const bundles = bundleDirsIn(paths.fareBundle).map((dir) => requireBundle(loadFareBundleDir(dir), dir));
-    const settings = { repeatWindowMs: config.fares.repeatWindowSeconds * 1000, negativeAllowance: config.fares.negativeAllowance };
-    const fares = new SwappableFarePolicy(new ScheduledFarePolicy(bundles, settings, systemClock));
+    const fares = new SwappableFarePolicy(fareSchedule(bundleDirsIn(paths.fareBundle), config, systemClock));
     // provision's --timeout is the enrollment's; the lists wait what the daemon's rounds wait (the config's).
     const sync = syncTransport(config, paths, enrollment, options.key.privateKey);
     const lists = sync.lists(denyList, fares);
