@@ -8,8 +8,9 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The same probes as scripts/setup.mjs's NATIVE_MODULES (test/systemd/install.test.ts checks that every one
- * of those is here), and @serialport/bindings-cpp: the GPS and the feedback units need it on the bus.
+ * Every native module the validator loads: scripts/setup.mjs rebuilds any of them whose binding does not
+ * load, and systemd/install.sh checks them against the Node the unit runs. @serialport/bindings-cpp is the
+ * GPS's and the feedback units'.
  */
 export const NATIVE_MODULES = [
   // require() alone does not load the binding: better-sqlite3 loads it when the first Database opens.

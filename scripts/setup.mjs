@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// The native modules and their load probes: one list, shared with systemd/install.sh's check.
+import { loadError, NATIVE_MODULES } from './native-modules.mjs';
 
 /**
  * Debian packages the project needs. python3, make and g++ build better-sqlite3 and @pokusew/pcsclite
@@ -17,16 +19,6 @@ import { fileURLToPath } from 'node:url';
  * bring systemd-analyze and udevadm, which test the unit file and the udev rules (systemd/).
  */
 const DEBIAN_PACKAGES = ['python3', 'make', 'g++', 'libpcsclite-dev', 'pcscd', 'vsmartcard-vpcd', 'socat', 'libsystemd-dev', 'systemd', 'udev'];
-
-/** Native npm modules, each with a line of code that fails unless its compiled binding loads. */
-const NATIVE_MODULES = [
-  // require() alone does not load the binding: better-sqlite3 loads it when the first Database opens.
-  { name: 'better-sqlite3', probe: "new (require('better-sqlite3'))(':memory:').close()" },
-  // nfc-pcsc's binding; require() loads it.
-  { name: '@pokusew/pcsclite', probe: "require('@pokusew/pcsclite')" },
-  // sd_notify through libsystemd; require() loads the binding.
-  { name: 'sd-notify', probe: "require('sd-notify')" },
-];
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const packageJsonPath = join(root, 'package.json');
@@ -86,23 +78,15 @@ function ensureNodeModules() {
 
 /** A native module whose binding does not load (built for another Node, a build that failed) is rebuilt once. */
 function ensureLoads({ name, probe }) {
-  const first = loadError(probe);
+  const first = loadError(probe, root);
   if (first === undefined) return;
   say(`${name} does not load (${first}); rebuilding it once with npm rebuild ${name}`);
   run('npm', ['rebuild', name], {}, `npm rebuild ${name} failed (see above); it compiles with ${DEBIAN_PACKAGES.join(', ')} and Node's headers`);
-  const second = loadError(probe);
+  const second = loadError(probe, root);
   if (second !== undefined) {
     fail(`${name} still does not load after a rebuild (${second}); remove node_modules and run again, and check the build output`);
   }
   say(`${name} rebuilt and loads`);
-}
-
-/** Why the probe fails in a fresh Node process, or undefined when it runs. */
-function loadError(probe) {
-  const child = spawnSync(process.execPath, ['-e', probe], { cwd: root, encoding: 'utf8' });
-  if (child.status === 0) return undefined;
-  const lines = `${child.stderr}`.split('\n').filter((l) => /Error/.test(l));
-  return lines[0]?.trim() ?? `exit ${child.status}`;
 }
 
 /**
