@@ -23,7 +23,7 @@ export async function exportUnsynced(
   now: number,
   progress: (done: number, total: number) => void = () => undefined,
 ): Promise<ExportResult | null> {
-  const { syncedThrough, lastSeq } = journal.stats();
+  const { syncedThrough, lastSeq } = journal.syncPosition();
   const count = lastSeq - syncedThrough;
   if (count <= 0) return null;
   const header: ExportHeader = { format: EXPORT_FORMAT, deviceId, fromSeq: syncedThrough + 1, toSeq: lastSeq, count, createdAt: new Date(now).toISOString() };

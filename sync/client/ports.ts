@@ -10,7 +10,8 @@ export interface SyncJournal {
   listJson(sinceSeq: number, limit: number): WireRecord[];
   /** Records the backend's acknowledgement; never moves back. */
   markSynced(throughSeq: number): void;
-  stats(): { readonly lastSeq: number; readonly syncedThrough: number };
+  /** The last seq written and the last the backend acknowledged: two indexed reads. */
+  syncPosition(): { readonly lastSeq: number; readonly syncedThrough: number };
 }
 
 /** Where verified lists go. Each rejects (with a message saying why) when the list cannot be applied; the old one stays. */

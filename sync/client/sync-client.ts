@@ -179,7 +179,7 @@ export class SyncClient {
       this.failures = 0;
       this.state.lastSuccessAt = now();
       this.state.problem = null;
-      return { ok: true, uploaded, syncedThrough: this.deps.journal.stats().syncedThrough, problem: null };
+      return { ok: true, uploaded, syncedThrough: this.deps.journal.syncPosition().syncedThrough, problem: null };
     } catch (e) {
       const problem = describeFailure(e);
       const retryAfter = e instanceof RoundFailure ? e.retryAfterMs : null;
@@ -187,14 +187,14 @@ export class SyncClient {
       this.failures += 1;
       this.state.problem = problem;
       if (!this.stopped) log.warn(`sync round failed (${this.failures} in a row), next in ${this.retryWait} ms: ${problem}`);
-      return { ok: false, uploaded, syncedThrough: this.deps.journal.stats().syncedThrough, problem };
+      return { ok: false, uploaded, syncedThrough: this.deps.journal.syncPosition().syncedThrough, problem };
     }
   }
 
   /** Sends batches until the receiver holds everything; marks synced only what acks cover. */
   private async upload(): Promise<number> {
     const { journal } = this.deps;
-    const cursor = journal.stats().syncedThrough;
+    const cursor = journal.syncPosition().syncedThrough;
     // Acks are written to the journal at most once a MARK_EVERY_MS and when the upload ends, however it ends:
     // each mark is a durable commit (an fsync) that a tap's own commit would queue behind.
     const marks = { pending: null as { acked: number; lastSent: number } | null, at: this.deps.now() };
@@ -272,10 +272,10 @@ export class SyncClient {
 
   private mark(acked: number, lastSent: number): void {
     const { journal, log } = this.deps;
-    const stats = journal.stats();
-    const through = Math.min(acked, Math.max(lastSent, stats.syncedThrough), stats.lastSeq);
-    if (through > stats.syncedThrough) journal.markSynced(through);
-    if (acked < stats.syncedThrough) log.error(`the receiver acknowledges only through ${acked}, but ${stats.syncedThrough} were acknowledged before: resending from ${acked + 1}`);
+    const position = journal.syncPosition();
+    const through = Math.min(acked, Math.max(lastSent, position.syncedThrough), position.lastSeq);
+    if (through > position.syncedThrough) journal.markSynced(through);
+    if (acked < position.syncedThrough) log.error(`the receiver acknowledges only through ${acked}, but ${position.syncedThrough} were acknowledged before: resending from ${acked + 1}`);
   }
 
   /**
@@ -307,11 +307,11 @@ export class SyncClient {
 
   private async sendHeartbeat(): Promise<void> {
     const { journal, now, settings } = this.deps;
-    const stats = journal.stats();
-    const oldest = journal.list(stats.syncedThrough, 1)[0];
+    const position = journal.syncPosition();
+    const oldest = journal.list(position.syncedThrough, 1)[0];
     const status = {
       ...this.deps.heartbeat(),
-      backlog: stats.lastSeq - stats.syncedThrough,
+      backlog: position.lastSeq - position.syncedThrough,
       oldestUnsyncedAgeSeconds: oldest ? Math.max(0, Math.round((now() - oldest.time) / 1000)) : null,
       clockErrorMs: this.deps.transport.clockErrorMs === null ? null : Math.round(this.deps.transport.clockErrorMs),
     };
